@@ -1,0 +1,38 @@
+import type { Clock } from './clock.js'
+import { EmulatorError } from './errors.js'
+import type { Ids } from './ids.js'
+import type { Account, State, User } from './model.js'
+import type { Store } from './store.js'
+
+/** What every core operation works with. */
+export interface CoreContext {
+  store: Store
+  clock: Clock
+  ids: Ids
+}
+
+export const nowIso = (ctx: CoreContext): string => ctx.clock.now().toISOString()
+
+/** @example requireAccount(state, principal.accountId) */
+export function requireAccount(state: Readonly<State>, accountId: string): Account {
+  const account = state.accounts[accountId]
+  if (!account) throw new EmulatorError('NotFound', `The account ${accountId} cannot be found.`, { entity: 'account' })
+  return account
+}
+
+/** A user of the account by name; names are unique regardless of case. */
+export function findUserByName(state: Readonly<State>, accountId: string, name: string): User | undefined {
+  const lower = name.toLowerCase()
+  for (const user of Object.values(state.users)) {
+    if (user.accountId === accountId && user.name.toLowerCase() === lower) return user
+  }
+  return undefined
+}
+
+/** @example requireUser(state, accountId, 'bob') // throws NotFound naming bob */
+export function requireUser(state: Readonly<State>, accountId: string, name: string): User {
+  const user = findUserByName(state, accountId, name)
+  if (!user)
+    throw new EmulatorError('NotFound', `The user with name ${name} cannot be found.`, { entity: 'user', name })
+  return user
+}

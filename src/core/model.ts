@@ -1,0 +1,135 @@
+/**
+ * The provider-neutral model every dialect maps onto. Times are ISO 8601 strings so that the state
+ * file is plain JSON; dialects render them in their own formats.
+ */
+
+/** An account (AWS account, Linode account, organization): the owner of users, buckets and keys. */
+export interface Account {
+  id: string
+  name: string
+  /** Opaque label a dialect uses to find the accounts it serves (the core never interprets it). */
+  realm: string
+  createdAt: string
+  regions: Region[]
+}
+
+/** A place buckets live in, with the alias and S3 endpoint clients are shown. */
+export interface Region {
+  id: string
+  alias?: string
+  s3Endpoint?: string
+  endpointType?: string
+}
+
+export interface User {
+  id: string
+  accountId: string
+  name: string
+  path: string
+  createdAt: string
+  tags: Tag[]
+  /** Inline policies by name; the text is kept as submitted because providers echo it back. */
+  inlinePolicies: Record<string, string>
+  attachedPolicyIds: string[]
+}
+
+export interface Tag {
+  key: string
+  value: string
+}
+
+export type AccessKeyStatus = 'Active' | 'Inactive'
+
+/**
+ * A credential pair. `userId: null` means the account's root identity. A key with a `scope` may do
+ * at most what the scope grants, on top of what its owner may do.
+ */
+export interface AccessKey {
+  id: string
+  secret: string
+  accountId: string
+  userId: string | null
+  status: AccessKeyStatus
+  createdAt: string
+  updatedAt: string
+  lastUsed: KeyUse | null
+  /** A small increasing number, for providers whose keys have integer ids. */
+  serial: number
+  label?: string
+  scope?: KeyScope
+  /** The bucket a key belongs to, for providers whose keys are children of a bucket. */
+  bucketId?: string
+  /** Regions the key works in, for providers that confine keys to regions. */
+  regions?: string[]
+}
+
+export interface KeyUse {
+  at: string
+  service: string
+  region: string
+}
+
+export type BucketAccess = 'read' | 'read-write' | 'full'
+
+/** Access to one bucket (or every bucket of the account with `bucket: '*'`). */
+export interface BucketGrant {
+  bucket: string
+  region?: string
+  access: BucketAccess
+}
+
+/** Account-level storage actions a scoped key may take besides its bucket grants. */
+export type AccountAction = 'list-buckets' | 'create-bucket'
+
+export interface KeyScope {
+  grants: BucketGrant[]
+  accountActions: AccountAction[]
+}
+
+export interface Bucket {
+  id: string
+  accountId: string
+  name: string
+  region: string
+  createdAt: string
+  tags: Tag[]
+  /** Provider-specific settings (bundle, access rules, versioning ...), owned by the dialect that made it. */
+  settings: Record<string, unknown>
+}
+
+/** A customer-managed policy. */
+export interface ManagedPolicy {
+  id: string
+  accountId: string
+  name: string
+  path: string
+  description?: string
+  document: string
+  createdAt: string
+  updatedAt: string
+  tags: Tag[]
+}
+
+/** A bearer credential for management APIs (a personal access token), with its OAuth-style scopes. */
+export interface ApiToken {
+  token: string
+  accountId: string
+  label: string
+  scopes: string[]
+  createdAt: string
+}
+
+export interface State {
+  accounts: Record<string, Account>
+  users: Record<string, User>
+  accessKeys: Record<string, AccessKey>
+  buckets: Record<string, Bucket>
+  policies: Record<string, ManagedPolicy>
+  tokens: Record<string, ApiToken>
+  counters: { keySerial: number }
+}
+
+/** @example const state = emptyState() */
+export function emptyState(): State {
+  return { accounts: {}, users: {}, accessKeys: {}, buckets: {}, policies: {}, tokens: {}, counters: { keySerial: 0 } }
+}

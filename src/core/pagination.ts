@@ -1,0 +1,64 @@
+import { EmulatorError } from './errors.js'
+
+export interface CursorPage<T> {
+  items: T[]
+  /** Opaque cursor for the next page; absent on the last page. */
+  next?: string
+}
+
+/** Which page to show: after the cursor a previous page gave, at most `limit` items. */
+export interface PageRequest {
+  cursor?: string | undefined
+  limit: number
+  /** The caller's name for the cursor, for the error when it is not one we gave. */
+  field?: string
+}
+
+/**
+ * One page of `items` after the item whose key the cursor names. Cursors are opaque to callers and
+ * stay valid when items before them are deleted.
+ *
+ * @example pageAfter(users, { cursor: req.Marker, limit: 100 }, (u) => u.name)
+ */
+export function pageAfter<T>(items: readonly T[], options: PageRequest, keyOf: (item: T) => string): CursorPage<T> {
+  let start = 0
+  if (options.cursor !== undefined) {
+    const after = decodeCursor(options.cursor, options.field)
+    start = items.findIndex((item) => keyOf(item) > after)
+    if (start < 0) start = items.length
+  }
+  const slice = items.slice(start, start + options.limit)
+  const last = slice[slice.length - 1]
+  const more = start + options.limit < items.length
+  return more && last !== undefined ? { items: slice, next: encodeCursor(keyOf(last)) } : { items: slice }
+}
+
+export interface NumberedPage<T> {
+  items: T[]
+  page: number
+  pages: number
+  total: number
+}
+
+/** Page `page` (from 1) of `pageSize` items. @example pageNumber(keys, 2, 25) */
+export function pageNumber<T>(items: readonly T[], page: number, pageSize: number): NumberedPage<T> {
+  const pages = Math.max(1, Math.ceil(items.length / pageSize))
+  return { items: items.slice((page - 1) * pageSize, page * pageSize), page, pages, total: items.length }
+}
+
+/** Sort by a string key in code-point order, the order cursors rely on. */
+export function sortedBy<T>(items: T[], keyOf: (item: T) => string): T[] {
+  return items.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0))
+}
+
+function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url')
+}
+
+function decodeCursor(cursor: string, field = 'marker'): string {
+  const key = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : ''
+  if (!key || encodeCursor(key) !== cursor) {
+    throw new EmulatorError('InvalidInput', `Invalid ${field}: it was not returned by a previous call.`, { field })
+  }
+  return key
+}
