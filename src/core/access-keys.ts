@@ -1,0 +1,210 @@
+import { type CoreContext, nowIso, requireAccount } from './context.js'
+import { EmulatorError } from './errors.js'
+import type { Ids } from './ids.js'
+import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
+
+/** An access key as shown after creation: everything but the secret. */
+export type AccessKeyView = Omit<AccessKey, 'secret'>
+
+/** How a provider's key ids and secrets look. */
+export interface KeyShape {
+  idPrefix: string
+  /** Characters after the prefix. */
+  idLength: number
+  idAlphabet: 'upper-alnum' | 'base32'
+  secretAlphabet: 'secret' | 'base62'
+}
+
+export interface NewAccessKey {
+  accountId: string
+  userId: string | null
+  shape: KeyShape
+  bucketId?: string
+  scope?: KeyScope
+  label?: string
+  regions?: string[]
+  /** At most `max` keys per owner (user or root) or per bucket, counting inactive ones. */
+  quota?: { per: 'owner' | 'bucket'; max: number; name: string }
+}
+
+/** Which keys an operation may see: those of one account, and optionally of one owner or bucket. */
+export interface KeyFilter {
+  accountId: string
+  userId?: string | null
+  bucketId?: string
+}
+
+const SECRET_LENGTH = 40
+
+/** @example const keys = accessKeyOps(ctx); const { secret } = await keys.createAccessKey({...}) */
+export function accessKeyOps(ctx: CoreContext) {
+  return {
+    /** The only call that returns the secret. */
+    async createAccessKey(input: NewAccessKey): Promise<AccessKey> {
+      return ctx.store.update((state) => {
+        requireAccount(state, input.accountId)
+        if (input.quota) {
+          const { per, max, name } = input.quota
+          const filter: KeyFilter =
+            per === 'owner'
+              ? { accountId: input.accountId, userId: input.userId }
+              : { accountId: input.accountId, ...(input.bucketId ? { bucketId: input.bucketId } : {}) }
+          if (keysMatching(state, filter).length >= max) {
+            throw new EmulatorError('LimitExceeded', `Cannot exceed quota for ${name}: ${max}`, { quota: name, max })
+          }
+        }
+        const now = nowIso(ctx)
+        const key: AccessKey = {
+          id: uniqueKeyId(state, ctx.ids, input.shape),
+          secret: ctx.ids.token('', SECRET_LENGTH, input.shape.secretAlphabet),
+          accountId: input.accountId,
+          userId: input.userId,
+          status: 'Active',
+          createdAt: now,
+          updatedAt: now,
+          lastUsed: null,
+          serial: state.counters.keySerial + 1,
+          ...(input.label !== undefined && { label: input.label }),
+          ...(input.scope && { scope: structuredClone(input.scope) }),
+          ...(input.bucketId && { bucketId: input.bucketId }),
+          ...(input.regions && { regions: [...input.regions] }),
+        }
+        state.counters.keySerial = key.serial
+        state.accessKeys[key.id] = key
+        return { ...key }
+      })
+    },
+
+    /** Add a key whose id and secret are given (seeding); the id must be unused. */
+    async importAccessKey(input: {
+      accountId: string
+      userId: string | null
+      accessKeyId: string
+      secretAccessKey: string
+      status?: AccessKeyStatus
+    }): Promise<AccessKeyView> {
+      return ctx.store.update((state) => {
+        requireAccount(state, input.accountId)
+        if (state.accessKeys[input.accessKeyId]) {
+          throw new EmulatorError('AlreadyExists', `Access key ${input.accessKeyId} already exists.`, {
+            entity: 'access-key',
+          })
+        }
+        const now = nowIso(ctx)
+        const key: AccessKey = {
+          id: input.accessKeyId,
+          secret: input.secretAccessKey,
+          accountId: input.accountId,
+          userId: input.userId,
+          status: input.status ?? 'Active',
+          createdAt: now,
+          updatedAt: now,
+          lastUsed: null,
+          serial: state.counters.keySerial + 1,
+        }
+        state.counters.keySerial = key.serial
+        state.accessKeys[key.id] = key
+        return view(key)
+      })
+    },
+
+    /** Keys in creation order, without secrets. */
+    listAccessKeys(filter: KeyFilter): AccessKeyView[] {
+      return ctx.store.read((state) => keysMatching(state, filter).map(view))
+    },
+
+    getAccessKey(filter: KeyFilter, keyId: string): AccessKeyView {
+      return ctx.store.read((state) => view(requireKey(state, filter, keyId)))
+    },
+
+    /** The id of the key with this serial number, for providers that name keys by number. */
+    keyIdOfSerial(filter: KeyFilter, serial: number): string {
+      return ctx.store.read((state) => {
+        const key = keysMatching(state, filter).find((k) => k.serial === serial)
+        if (!key)
+          throw new EmulatorError('NotFound', `The access key ${serial} cannot be found.`, { entity: 'access-key' })
+        return key.id
+      })
+    },
+
+    /** The key and its secret, for checking a signature; undefined when there is no such key. */
+    findKeyForAuth(keyId: string): Readonly<AccessKey> | undefined {
+      return ctx.store.read((state) => state.accessKeys[keyId])
+    },
+
+    async setAccessKeyStatus(filter: KeyFilter, keyId: string, status: AccessKeyStatus): Promise<AccessKeyView> {
+      return ctx.store.update((state) => {
+        const key = requireKey(state, filter, keyId)
+        key.status = status
+        key.updatedAt = nowIso(ctx)
+        return view(key)
+      })
+    },
+
+    async updateAccessKey(
+      filter: KeyFilter,
+      keyId: string,
+      changes: { label?: string; regions?: string[] },
+    ): Promise<AccessKeyView> {
+      return ctx.store.update((state) => {
+        const key = requireKey(state, filter, keyId)
+        if (changes.label !== undefined) key.label = changes.label
+        if (changes.regions !== undefined) key.regions = [...changes.regions]
+        key.updatedAt = nowIso(ctx)
+        return view(key)
+      })
+    },
+
+    async deleteAccessKey(filter: KeyFilter, keyId: string): Promise<AccessKeyView> {
+      return ctx.store.update((state) => {
+        const key = requireKey(state, filter, keyId)
+        delete state.accessKeys[key.id]
+        return view(key)
+      })
+    },
+
+    /** Note that a key was just used; not awaited, since it must not slow the call it records. */
+    recordKeyUse(keyId: string, use: Omit<KeyUse, 'at'>): void {
+      ctx.store.touch((state) => {
+        const key = state.accessKeys[keyId]
+        if (key) key.lastUsed = { ...use, at: nowIso(ctx) }
+      })
+    },
+  }
+}
+
+function view(key: AccessKey): AccessKeyView {
+  const { secret: _secret, ...rest } = key
+  return rest
+}
+
+export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessKey[] {
+  const out: AccessKey[] = []
+  for (const key of Object.values(state.accessKeys)) {
+    if (key.accountId !== filter.accountId) continue
+    if (filter.userId !== undefined && key.userId !== filter.userId) continue
+    if (filter.bucketId !== undefined && key.bucketId !== filter.bucketId) continue
+    out.push(key)
+  }
+  return out.sort((a, b) => a.serial - b.serial)
+}
+
+function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): AccessKey {
+  const key = state.accessKeys[keyId]
+  const visible =
+    key &&
+    key.accountId === filter.accountId &&
+    (filter.userId === undefined || key.userId === filter.userId) &&
+    (filter.bucketId === undefined || key.bucketId === filter.bucketId)
+  if (!visible) {
+    throw new EmulatorError('NotFound', `The Access Key with id ${keyId} cannot be found.`, { entity: 'access-key' })
+  }
+  return key
+}
+
+function uniqueKeyId(state: Readonly<State>, ids: Ids, shape: KeyShape): string {
+  for (;;) {
+    const id = ids.token(shape.idPrefix, shape.idLength, shape.idAlphabet)
+    if (!state.accessKeys[id]) return id
+  }
+}

@@ -1,0 +1,124 @@
+import { keysMatching } from './access-keys.js'
+import { type CoreContext, nowIso, requireAccount } from './context.js'
+import { EmulatorError } from './errors.js'
+import type { Bucket, State, Tag } from './model.js'
+
+export interface NewBucket {
+  accountId: string
+  name: string
+  region: string
+  tags?: Tag[]
+  settings?: Record<string, unknown>
+  /** Whether a name must be unique among all buckets, or only within its region. */
+  uniqueIn: 'everywhere' | 'region'
+  /** The most buckets one account may hold. */
+  maxBuckets?: number
+}
+
+export interface BucketQuery {
+  accountId: string
+  name: string
+  region?: string
+}
+
+/** @example const buckets = bucketOps(ctx); await buckets.createBucket({ accountId, name, region, uniqueIn: 'region' }) */
+export function bucketOps(ctx: CoreContext) {
+  return {
+    async createBucket(input: NewBucket): Promise<Bucket> {
+      return ctx.store.update((state) => {
+        const account = requireAccount(state, input.accountId)
+        if (!account.regions.some((r) => r.id === input.region)) {
+          throw new EmulatorError('InvalidInput', `Region ${input.region} does not exist.`, { field: 'region' })
+        }
+        const taken = Object.values(state.buckets).some(
+          (b) => b.name === input.name && (input.uniqueIn === 'everywhere' || b.region === input.region),
+        )
+        if (taken) {
+          throw new EmulatorError('AlreadyExists', `A bucket named ${input.name} already exists.`, { entity: 'bucket' })
+        }
+        const owned = Object.values(state.buckets).filter((b) => b.accountId === input.accountId).length
+        if (input.maxBuckets !== undefined && owned >= input.maxBuckets) {
+          throw new EmulatorError('LimitExceeded', `Cannot exceed quota for buckets: ${input.maxBuckets}`)
+        }
+        const bucket: Bucket = {
+          id: ctx.ids.uuid(),
+          accountId: input.accountId,
+          name: input.name,
+          region: input.region,
+          createdAt: nowIso(ctx),
+          tags: input.tags ?? [],
+          settings: structuredClone(input.settings ?? {}),
+        }
+        state.buckets[bucket.id] = bucket
+        return structuredClone(bucket)
+      })
+    },
+
+    getBucket(query: BucketQuery): Bucket {
+      return ctx.store.read((state) => structuredClone(requireBucket(state, query)))
+    },
+
+    findBucket(query: BucketQuery): Bucket | undefined {
+      return ctx.store.read((state) => {
+        const bucket = findBucket(state, query)
+        return bucket && structuredClone(bucket)
+      })
+    },
+
+    /** Buckets of the account (of one region when given), oldest first. */
+    listBuckets(accountId: string, region?: string): Bucket[] {
+      return ctx.store.read((state) =>
+        Object.values(state.buckets)
+          .filter((b) => b.accountId === accountId && (region === undefined || b.region === region))
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name))
+          .map((b) => structuredClone(b)),
+      )
+    },
+
+    /** Merge `settings` into the bucket's settings (and replace its tags when given). */
+    async updateBucket(
+      query: BucketQuery,
+      change: { settings?: Record<string, unknown>; tags?: Tag[] },
+    ): Promise<Bucket> {
+      return ctx.store.update((state) => {
+        const bucket = requireBucket(state, query)
+        bucket.settings = { ...bucket.settings, ...structuredClone(change.settings ?? {}) }
+        if (change.tags) bucket.tags = structuredClone(change.tags)
+        return structuredClone(bucket)
+      })
+    },
+
+    /** Refused while keys belong to the bucket, unless `force`, which deletes them with it. */
+    async deleteBucket(query: BucketQuery, options: { force?: boolean } = {}): Promise<Bucket> {
+      return ctx.store.update((state) => {
+        const bucket = requireBucket(state, query)
+        const keys = keysMatching(state, { accountId: bucket.accountId, bucketId: bucket.id })
+        if (keys.length > 0 && !options.force) {
+          throw new EmulatorError('InUse', `The bucket ${bucket.name} still has access keys; delete them first.`, {
+            entity: 'bucket',
+          })
+        }
+        for (const key of keys) delete state.accessKeys[key.id]
+        delete state.buckets[bucket.id]
+        return bucket
+      })
+    },
+  }
+}
+
+function findBucket(state: Readonly<State>, query: BucketQuery): Bucket | undefined {
+  return Object.values(state.buckets).find(
+    (b) => b.accountId === query.accountId && b.name === query.name && (!query.region || b.region === query.region),
+  )
+}
+
+function requireBucket(state: Readonly<State>, query: BucketQuery): Bucket {
+  const bucket = findBucket(state, query)
+  if (!bucket) {
+    throw new EmulatorError('NotFound', `The bucket ${query.name} does not exist.`, {
+      entity: 'bucket',
+      name: query.name,
+    })
+  }
+  return bucket
+}

@@ -1,0 +1,88 @@
+import { accessKeyOps } from './access-keys.js'
+import { bucketOps } from './buckets.js'
+import { type Clock, systemClock } from './clock.js'
+import { type CoreContext, requireAccount } from './context.js'
+import { EmulatorError } from './errors.js'
+import type { Decision, RequestContext } from './evaluator.js'
+import { createIds, type Ids } from './ids.js'
+import type { Account, ApiToken } from './model.js'
+import { policyOps } from './policies.js'
+import { authorize, type Principal } from './principals.js'
+import type { Store } from './store.js'
+import { userOps } from './users.js'
+
+export interface CoreOptions {
+  store: Store
+  clock?: Clock
+  ids?: Ids
+}
+
+/**
+ * Every operation on the shared model, bound to one store, clock and id source.
+ *
+ * @example
+ * const core = createCore({ store: await openStore({ initial }) })
+ * const key = await core.createAccessKey({ accountId, userId: null, shape })
+ */
+export function createCore(options: CoreOptions) {
+  const ctx: CoreContext = {
+    store: options.store,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? createIds(),
+  }
+  return {
+    ctx,
+    ...userOps(ctx),
+    ...accessKeyOps(ctx),
+    ...policyOps(ctx),
+    ...bucketOps(ctx),
+
+    now: () => ctx.clock.now(),
+
+    getAccount(accountId: string): Account | undefined {
+      return ctx.store.read((state) => {
+        const account = state.accounts[accountId]
+        return account && structuredClone(account)
+      })
+    },
+
+    /** The first account of a realm: whom a dialect serves when authentication is off. */
+    defaultAccount(realm: string): Account | undefined {
+      return ctx.store.read((state) => {
+        const account = Object.values(state.accounts).find((a) => a.realm === realm)
+        return account && structuredClone(account)
+      })
+    },
+
+    /** Add an account (seeding). */
+    async createAccount(input: Omit<Account, 'createdAt'>): Promise<Account> {
+      return ctx.store.update((state) => {
+        if (state.accounts[input.id]) {
+          throw new EmulatorError('AlreadyExists', `Account ${input.id} already exists.`, { entity: 'account' })
+        }
+        const account: Account = { ...structuredClone(input), createdAt: ctx.clock.now().toISOString() }
+        state.accounts[account.id] = account
+        return structuredClone(account)
+      })
+    },
+
+    /** Add a bearer token of an account (seeding). */
+    async addToken(input: Omit<ApiToken, 'createdAt'>): Promise<void> {
+      await ctx.store.update((state) => {
+        requireAccount(state, input.accountId)
+        if (state.tokens[input.token]) throw new EmulatorError('AlreadyExists', 'That token already exists.')
+        state.tokens[input.token] = { ...structuredClone(input), createdAt: ctx.clock.now().toISOString() }
+      })
+    },
+
+    findToken(token: string): Readonly<ApiToken> | undefined {
+      return ctx.store.read((state) => state.tokens[token])
+    },
+
+    authorize(principal: Principal, request: RequestContext): Decision {
+      return ctx.store.read((state) => authorize(state, principal, request))
+    },
+  }
+}
+
+export type Core = ReturnType<typeof createCore>

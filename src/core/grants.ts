@@ -1,0 +1,54 @@
+import type { NamedPolicy } from './evaluator.js'
+import type { BucketAccess, BucketGrant, KeyScope } from './model.js'
+import type { PolicyStatement } from './policy-document.js'
+
+// The S3 action vocabulary is the core's lingua franca for storage rights: every provider's
+// notion of bucket access is written as IAM-style statements and judged by the one evaluator.
+const READ = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:GetObjectTagging',
+  's3:ListBucket',
+  's3:ListBucketVersions',
+  's3:GetBucketLocation',
+]
+const WRITE = [
+  's3:PutObject',
+  's3:PutObjectTagging',
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:AbortMultipartUpload',
+  's3:ListMultipartUploadParts',
+  's3:ListBucketMultipartUploads',
+]
+const actionsFor: Record<BucketAccess, string[]> = { read: READ, 'read-write': [...READ, ...WRITE], full: ['s3:*'] }
+
+/** The ARNs of a bucket and of every object in it. @example bucketResources('photos') */
+export function bucketResources(bucket: string): string[] {
+  return [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]
+}
+
+function grantStatement(grant: BucketGrant, index: number): PolicyStatement {
+  return {
+    Sid: `Grant${index}`,
+    Effect: 'Allow',
+    Action: actionsFor[grant.access],
+    Resource: bucketResources(grant.bucket),
+  }
+}
+
+/**
+ * A key scope written as the policy the evaluator judges it by.
+ *
+ * @example scopePolicy({ grants: [{ bucket: 'b', access: 'read' }], accountActions: ['list-buckets'] })
+ */
+export function scopePolicy(scope: KeyScope): NamedPolicy {
+  const statements = scope.grants.map(grantStatement)
+  if (scope.accountActions.includes('list-buckets')) {
+    statements.push({ Sid: 'ListBuckets', Effect: 'Allow', Action: ['s3:ListAllMyBuckets'], Resource: ['*'] })
+  }
+  if (scope.accountActions.includes('create-bucket')) {
+    statements.push({ Sid: 'CreateBuckets', Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['*'] })
+  }
+  return { name: 'key-scope', document: { Version: '2012-10-17', Statement: statements } }
+}

@@ -1,0 +1,221 @@
+import { type CoreContext, nowIso, requireAccount, requireUser } from './context.js'
+import { EmulatorError } from './errors.js'
+import type { ManagedPolicy, State, Tag } from './model.js'
+import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
+import { parsePolicyDocument } from './policy-document.js'
+
+export interface NewManagedPolicy {
+  accountId: string
+  name: string
+  path?: string
+  description?: string
+  document: string
+  tags?: Tag[]
+}
+
+/** A managed policy with how many identities it is attached to. */
+export interface ManagedPolicyView extends ManagedPolicy {
+  attachmentCount: number
+}
+
+export interface PolicyLimits {
+  /** Most managed policies attached to one user. */
+  maxAttachedPerUser?: number
+  /** Most characters (white space excluded) of all inline policies of one user together. */
+  maxInlineChars?: number
+}
+
+/** @example const policies = policyOps(ctx); await policies.createPolicy({ accountId, name, document }) */
+export function policyOps(ctx: CoreContext) {
+  return {
+    async createPolicy(input: NewManagedPolicy): Promise<ManagedPolicyView> {
+      parsePolicyDocument(input.document)
+      return ctx.store.update((state) => {
+        requireAccount(state, input.accountId)
+        const lower = input.name.toLowerCase()
+        const clash = Object.values(state.policies).some(
+          (p) => p.accountId === input.accountId && p.name.toLowerCase() === lower,
+        )
+        if (clash) {
+          throw new EmulatorError(
+            'AlreadyExists',
+            `A policy called ${input.name} already exists. Duplicate names are not allowed.`,
+            { entity: 'policy' },
+          )
+        }
+        const now = nowIso(ctx)
+        const policy: ManagedPolicy = {
+          id: ctx.ids.token('ANPA', 17, 'upper-alnum'),
+          accountId: input.accountId,
+          name: input.name,
+          path: input.path ?? '/',
+          document: input.document,
+          createdAt: now,
+          updatedAt: now,
+          tags: input.tags ?? [],
+          ...(input.description !== undefined && { description: input.description }),
+        }
+        state.policies[policy.id] = policy
+        return withCount(state, policy)
+      })
+    },
+
+    /** A policy found by its path and name within the account. */
+    getPolicy(accountId: string, path: string, name: string): ManagedPolicyView {
+      return ctx.store.read((state) => withCount(state, requirePolicy(state, accountId, path, name)))
+    },
+
+    listPolicies(
+      accountId: string,
+      query: { pathPrefix?: string; onlyAttached?: boolean } & PageRequest,
+    ): CursorPage<ManagedPolicyView> {
+      return ctx.store.read((state) => {
+        const prefix = query.pathPrefix ?? '/'
+        const all = Object.values(state.policies)
+          .filter((p) => p.accountId === accountId && p.path.startsWith(prefix))
+          .map((p) => withCount(state, p))
+          .filter((p) => !query.onlyAttached || p.attachmentCount > 0)
+        return pageAfter(sortedBy(all, byName), query, byName)
+      })
+    },
+
+    async deletePolicy(accountId: string, path: string, name: string): Promise<void> {
+      await ctx.store.update((state) => {
+        const policy = requirePolicy(state, accountId, path, name)
+        if (attachmentCount(state, policy.id) > 0) {
+          throw new EmulatorError('InUse', 'Cannot delete a policy attached to entities.', { entity: 'policy' })
+        }
+        delete state.policies[policy.id]
+      })
+    },
+
+    async attachUserPolicy(
+      accountId: string,
+      userName: string,
+      policy: { path: string; name: string },
+      limits: PolicyLimits = {},
+    ): Promise<void> {
+      await ctx.store.update((state) => {
+        const user = requireUser(state, accountId, userName)
+        const found = findPolicy(state, accountId, policy.path, policy.name)
+        if (!found) {
+          throw new EmulatorError(
+            'NotFound',
+            `Policy ${policy.path}${policy.name} does not exist or is not attachable.`,
+            {
+              entity: 'policy',
+            },
+          )
+        }
+        if (user.attachedPolicyIds.includes(found.id)) return
+        const max = limits.maxAttachedPerUser
+        if (max !== undefined && user.attachedPolicyIds.length >= max) {
+          throw new EmulatorError('LimitExceeded', `Cannot exceed quota for PoliciesPerUser: ${max}`)
+        }
+        user.attachedPolicyIds.push(found.id)
+      })
+    },
+
+    async detachUserPolicy(accountId: string, userName: string, policy: { path: string; name: string }): Promise<void> {
+      await ctx.store.update((state) => {
+        const user = requireUser(state, accountId, userName)
+        const found = findPolicy(state, accountId, policy.path, policy.name)
+        if (!found || !user.attachedPolicyIds.includes(found.id)) {
+          throw new EmulatorError('NotFound', `Policy ${policy.path}${policy.name} was not found.`, {
+            entity: 'policy',
+          })
+        }
+        user.attachedPolicyIds = user.attachedPolicyIds.filter((id) => id !== found.id)
+      })
+    },
+
+    listAttachedUserPolicies(
+      accountId: string,
+      userName: string,
+      query: { pathPrefix?: string } & PageRequest,
+    ): CursorPage<ManagedPolicy> {
+      return ctx.store.read((state) => {
+        const user = requireUser(state, accountId, userName)
+        const prefix = query.pathPrefix ?? '/'
+        const attached = user.attachedPolicyIds.flatMap((id) => {
+          const p = state.policies[id]
+          return p?.path.startsWith(prefix) ? [p] : []
+        })
+        return pageAfter(sortedBy(attached, byName), query, byName)
+      })
+    },
+
+    /** Adds or replaces an inline policy of a user. */
+    async putUserPolicy(
+      accountId: string,
+      userName: string,
+      name: string,
+      document: string,
+      limits: PolicyLimits = {},
+    ): Promise<void> {
+      parsePolicyDocument(document)
+      await ctx.store.update((state) => {
+        const user = requireUser(state, accountId, userName)
+        const next = { ...user.inlinePolicies, [name]: document }
+        const max = limits.maxInlineChars
+        const size = Object.values(next).reduce((n, text) => n + text.replace(/\s/g, '').length, 0)
+        if (max !== undefined && size > max) {
+          throw new EmulatorError('LimitExceeded', `Maximum policy size of ${max} bytes exceeded for user ${user.name}`)
+        }
+        user.inlinePolicies = next
+      })
+    },
+
+    getUserPolicy(accountId: string, userName: string, name: string): { userName: string; document: string } {
+      return ctx.store.read((state) => {
+        const user = requireUser(state, accountId, userName)
+        const document = user.inlinePolicies[name]
+        if (document === undefined) throw noInline(userName, name)
+        return { userName: user.name, document }
+      })
+    },
+
+    listUserPolicies(accountId: string, userName: string, query: PageRequest): CursorPage<string> {
+      return ctx.store.read((state) => {
+        const user = requireUser(state, accountId, userName)
+        return pageAfter(Object.keys(user.inlinePolicies).sort(), query, (n) => n)
+      })
+    },
+
+    async deleteUserPolicy(accountId: string, userName: string, name: string): Promise<void> {
+      await ctx.store.update((state) => {
+        const user = requireUser(state, accountId, userName)
+        if (user.inlinePolicies[name] === undefined) throw noInline(userName, name)
+        const { [name]: _gone, ...rest } = user.inlinePolicies
+        user.inlinePolicies = rest
+      })
+    },
+  }
+}
+
+const byName = (p: { name: string }) => p.name
+
+function noInline(userName: string, name: string): EmulatorError {
+  return new EmulatorError('NotFound', `The user policy with name ${name} cannot be found.`, {
+    entity: 'user-policy',
+    userName,
+  })
+}
+
+function findPolicy(state: Readonly<State>, accountId: string, path: string, name: string): ManagedPolicy | undefined {
+  return Object.values(state.policies).find((p) => p.accountId === accountId && p.path === path && p.name === name)
+}
+
+function requirePolicy(state: Readonly<State>, accountId: string, path: string, name: string): ManagedPolicy {
+  const policy = findPolicy(state, accountId, path, name)
+  if (!policy) throw new EmulatorError('NotFound', `Policy ${path}${name} was not found.`, { entity: 'policy' })
+  return policy
+}
+
+function attachmentCount(state: Readonly<State>, policyId: string): number {
+  return Object.values(state.users).filter((u) => u.attachedPolicyIds.includes(policyId)).length
+}
+
+function withCount(state: Readonly<State>, policy: ManagedPolicy): ManagedPolicyView {
+  return { ...structuredClone(policy), attachmentCount: attachmentCount(state, policy.id) }
+}

@@ -1,0 +1,61 @@
+import { type Decision, evaluate, type NamedPolicy, type RequestContext } from './evaluator.js'
+import { scopePolicy } from './grants.js'
+import type { AccessKey, State } from './model.js'
+import { parsePolicyDocument } from './policy-document.js'
+
+/** Who is calling: an account's root identity or one of its users, through a key or a token. */
+export interface Principal {
+  accountId: string
+  /** null for the account's root identity. */
+  userId: string | null
+  /** The access key that signed the call, if a key did. */
+  keyId: string | null
+}
+
+/** @example principalOfKey(key) // { accountId, userId, keyId } */
+export function principalOfKey(key: AccessKey): Principal {
+  return { accountId: key.accountId, userId: key.userId, keyId: key.id }
+}
+
+const PARSED_CACHE_LIMIT = 2000
+const parsed = new Map<string, NamedPolicy['document']>()
+
+// Stored documents were validated on the way in; parsing once per distinct text keeps evaluation cheap.
+function parsedDocument(text: string): NamedPolicy['document'] {
+  let doc = parsed.get(text)
+  if (!doc) {
+    doc = parsePolicyDocument(text)
+    if (parsed.size >= PARSED_CACHE_LIMIT) parsed.clear()
+    parsed.set(text, doc)
+  }
+  return doc
+}
+
+/** The identity policies of a user: inline ones, then attached managed ones. */
+export function userPolicies(state: Readonly<State>, userId: string): NamedPolicy[] {
+  const user = state.users[userId]
+  if (!user) return []
+  const inline = Object.entries(user.inlinePolicies).map(([name, text]) => ({ name, document: parsedDocument(text) }))
+  const attached = user.attachedPolicyIds.flatMap((id) => {
+    const policy = state.policies[id]
+    return policy ? [{ name: policy.name, document: parsedDocument(policy.document) }] : []
+  })
+  return [...inline, ...attached]
+}
+
+/**
+ * May this principal take this action on this resource? Root may do anything its key's scope allows;
+ * a user only what its policies allow (and its key's scope, if the key has one). An explicit Deny in
+ * any of them wins.
+ *
+ * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
+ */
+export function authorize(state: Readonly<State>, principal: Principal, request: RequestContext): Decision {
+  const key = principal.keyId ? state.accessKeys[principal.keyId] : undefined
+  const owner: Decision =
+    principal.userId === null ? { effect: 'allow' } : evaluate(userPolicies(state, principal.userId), request)
+  const decisions = key?.scope ? [owner, evaluate([scopePolicy(key.scope)], request)] : [owner]
+  return (
+    decisions.find((d) => d.effect === 'explicit-deny') ?? decisions.find((d) => d.effect === 'implicit-deny') ?? owner
+  )
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod'
+import type { Clock } from './clock.js'
+import { createCore } from './core.js'
+import { EmulatorError } from './errors.js'
+import type { Ids } from './ids.js'
+import type { State } from './model.js'
+import { parsePolicyDocument } from './policy-document.js'
+import { openStore } from './store.js'
+
+// The seed file format (documented in the README). Documents may be given as JSON objects or strings.
+const document = z
+  .union([z.string(), z.record(z.string(), z.unknown())])
+  .transform((d) => (typeof d === 'string' ? d : JSON.stringify(d)))
+const tag = z.object({ key: z.string().min(1), value: z.string() }).strict()
+const seedKey = z
+  .object({
+    accessKeyId: z.string().min(1),
+    secretAccessKey: z.string().min(1),
+    status: z.enum(['Active', 'Inactive']).default('Active'),
+  })
+  .strict()
+const seedUser = z
+  .object({
+    name: z.string().min(1).max(64),
+    path: z.string().default('/'),
+    tags: z.array(tag).default([]),
+    keys: z.array(seedKey).max(2).default([]),
+    inlinePolicies: z.record(z.string(), document).default({}),
+    attachedPolicies: z.array(z.string()).default([]),
+  })
+  .strict()
+const seedAccount = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    realm: z.string().min(1),
+    regions: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1),
+            alias: z.string().optional(),
+            s3Endpoint: z.string().optional(),
+            endpointType: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    rootKeys: z.array(seedKey).max(2).default([]),
+    tokens: z
+      .array(
+        z
+          .object({ token: z.string().min(1), label: z.string().default('seeded'), scopes: z.array(z.string()).min(1) })
+          .strict(),
+      )
+      .default([]),
+    policies: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            path: z.string().default('/'),
+            description: z.string().optional(),
+            document,
+          })
+          .strict(),
+      )
+      .default([]),
+    users: z.array(seedUser).default([]),
+    buckets: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            region: z.string().min(1),
+            settings: z.record(z.string(), z.unknown()).default({}),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict()
+export const SeedSchema = z.object({ $schema: z.string().optional(), accounts: z.array(seedAccount) }).strict()
+export type Seed = z.input<typeof SeedSchema>
+
+/**
+ * Build a state from a seed through the core's own operations, so a seed obeys the same rules as
+ * API calls. A bad seed throws InvalidInput naming the field (`accounts.0.users.1.name`).
+ *
+ * @example const state = await seedState(JSON.parse(readFileSync('seeds/default.json', 'utf8')))
+ */
+export async function seedState(raw: unknown, deps: { clock?: Clock; ids?: Ids } = {}): Promise<State> {
+  const parsed = SeedSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue?.path.join('.') || '(root)'
+    throw new EmulatorError('InvalidInput', `${field}: ${issue?.message ?? 'invalid'}`, { field })
+  }
+  const store = await openStore()
+  const core = createCore({ store, ...deps })
+  for (const [i, account] of parsed.data.accounts.entries()) {
+    const at = (field: string) => `accounts.${i}.${field}`
+    await guard(at('policies'), () => {
+      for (const p of account.policies) parsePolicyDocument(p.document)
+    })
+    await core.createAccount({ id: account.id, name: account.name, realm: account.realm, regions: account.regions })
+    for (const [k, key] of account.rootKeys.entries()) {
+      await guard(at(`rootKeys.${k}`), () => core.importAccessKey({ accountId: account.id, userId: null, ...key }))
+    }
+    for (const [t, token] of account.tokens.entries()) {
+      await guard(at(`tokens.${t}`), () => core.addToken({ accountId: account.id, ...token }))
+    }
+    for (const [p, policy] of account.policies.entries()) {
+      await guard(at(`policies.${p}`), () => core.createPolicy({ accountId: account.id, ...policy }))
+    }
+    for (const [u, user] of account.users.entries()) {
+      await guard(at(`users.${u}`), async () => {
+        const created = await core.createUser({
+          accountId: account.id,
+          name: user.name,
+          path: user.path,
+          tags: user.tags,
+        })
+        for (const key of user.keys) await core.importAccessKey({ accountId: account.id, userId: created.id, ...key })
+        for (const [name, doc] of Object.entries(user.inlinePolicies))
+          await core.putUserPolicy(account.id, user.name, name, doc)
+        for (const name of user.attachedPolicies) {
+          const policy = account.policies.find((p) => p.name === name)
+          await core.attachUserPolicy(account.id, user.name, { path: policy?.path ?? '/', name })
+        }
+      })
+    }
+    for (const [b, bucket] of account.buckets.entries()) {
+      await guard(at(`buckets.${b}`), () => core.createBucket({ accountId: account.id, ...bucket, uniqueIn: 'region' }))
+    }
+  }
+  return store.snapshot()
+}
+
+async function guard(field: string, work: () => unknown): Promise<void> {
+  try {
+    await work()
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    throw new EmulatorError('InvalidInput', `${field}: ${message}`, { field })
+  }
+}

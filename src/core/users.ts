@@ -1,0 +1,82 @@
+import { type CoreContext, findUserByName, nowIso, requireAccount, requireUser } from './context.js'
+import { EmulatorError } from './errors.js'
+import type { Tag, User } from './model.js'
+import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
+
+export interface NewUser {
+  accountId: string
+  name: string
+  path?: string
+  tags?: Tag[]
+  /** The most users one account may hold. */
+  maxUsers?: number
+}
+
+/** @example const users = userOps(ctx); await users.createUser({ accountId, name: 'bob' }) */
+export function userOps(ctx: CoreContext) {
+  return {
+    async createUser(input: NewUser): Promise<User> {
+      return ctx.store.update((state) => {
+        requireAccount(state, input.accountId)
+        if (findUserByName(state, input.accountId, input.name)) {
+          throw new EmulatorError('AlreadyExists', `User with name ${input.name} already exists.`, { entity: 'user' })
+        }
+        const count = Object.values(state.users).filter((u) => u.accountId === input.accountId).length
+        if (input.maxUsers !== undefined && count >= input.maxUsers) {
+          throw new EmulatorError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${input.maxUsers}`)
+        }
+        const user: User = {
+          id: ctx.ids.token('AIDA', 17, 'upper-alnum'),
+          accountId: input.accountId,
+          name: input.name,
+          path: input.path ?? '/',
+          createdAt: nowIso(ctx),
+          tags: input.tags ?? [],
+          inlinePolicies: {},
+          attachedPolicyIds: [],
+        }
+        state.users[user.id] = user
+        return structuredClone(user)
+      })
+    },
+
+    getUser(accountId: string, name: string): User {
+      return ctx.store.read((state) => structuredClone(requireUser(state, accountId, name)))
+    },
+
+    getUserById(userId: string): User | undefined {
+      return ctx.store.read((state) => {
+        const user = state.users[userId]
+        return user && structuredClone(user)
+      })
+    },
+
+    listUsers(accountId: string, page: { pathPrefix?: string } & PageRequest): CursorPage<User> {
+      return ctx.store.read((state) => {
+        const prefix = page.pathPrefix ?? '/'
+        const users = Object.values(state.users).filter((u) => u.accountId === accountId && u.path.startsWith(prefix))
+        const result = pageAfter(sortedBy(users, byLowerName), page, byLowerName)
+        return { ...result, items: result.items.map((u) => structuredClone(u)) }
+      })
+    },
+
+    /** Refused while the user still has keys or policies, as IAM refuses it. */
+    async deleteUser(accountId: string, name: string): Promise<void> {
+      await ctx.store.update((state) => {
+        const user = requireUser(state, accountId, name)
+        if (Object.values(state.accessKeys).some((k) => k.userId === user.id)) {
+          throw new EmulatorError('InUse', 'Cannot delete entity, must delete access keys first.', { entity: 'user' })
+        }
+        if (Object.keys(user.inlinePolicies).length > 0) {
+          throw new EmulatorError('InUse', 'Cannot delete entity, must delete policies first.', { entity: 'user' })
+        }
+        if (user.attachedPolicyIds.length > 0) {
+          throw new EmulatorError('InUse', 'Cannot delete entity, must detach all policies first.', { entity: 'user' })
+        }
+        delete state.users[user.id]
+      })
+    },
+  }
+}
+
+const byLowerName = (u: User) => u.name.toLowerCase()
