@@ -1,0 +1,5 @@
+import iam from '../dialects/iam/index.js'
+import type { Dialect } from './protocol/route.js'
+
+/** Every dialect keyemu serves, in the order the edge port tries them. */
+export const dialects: Dialect[] = [iam]

@@ -1,0 +1,73 @@
+import { type HttpHandler, http } from 'msw'
+import { type DispatchDeps, dispatch } from './dispatch.js'
+import { BODY_LIMIT_BYTES } from './edge.js'
+import { matchOne } from './match.js'
+import type { Dialect, Route, WireRequest, WireResponse } from './route.js'
+
+const wireOf = new WeakMap<Request, Promise<WireRequest>>()
+
+// MSW hands the predicate and the resolver the same Request; read its body once.
+function toWire(request: Request): Promise<WireRequest> {
+  let wire = wireOf.get(request)
+  if (!wire) {
+    wire = request
+      .clone()
+      .arrayBuffer()
+      .then((buffer) => {
+        const headers: Record<string, string> = {}
+        request.headers.forEach((value, name) => {
+          headers[name] = value
+        })
+        const tooLarge = buffer.byteLength > BODY_LIMIT_BYTES
+        return {
+          method: request.method,
+          url: new URL(request.url),
+          headers,
+          body: tooLarge ? Buffer.alloc(0) : Buffer.from(buffer),
+          ...(tooLarge && { tooLarge }),
+          remoteAddress: '127.0.0.1',
+        }
+      })
+    wireOf.set(request, wire)
+  }
+  return wire
+}
+
+function toResponse(res: WireResponse, method: string): Response {
+  return new Response(method === 'HEAD' ? null : res.body, { status: res.status, headers: res.headers })
+}
+
+const methods = {
+  GET: http.get,
+  POST: http.post,
+  PUT: http.put,
+  DELETE: http.delete,
+  PATCH: http.patch,
+  HEAD: http.head,
+}
+
+/**
+ * MSW handlers for the dialects, one per route (so a test can override one operation with
+ * `server.use`), bound to each provider's real host, plus one last handler per dialect that answers
+ * anything else on that host in the dialect's error format.
+ *
+ * @example setupServer(...toMswHandlers(dialects, { core, auth: 'strict' }))
+ */
+export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps): HttpHandler[] {
+  const serve = async ({ request }: { request: Request }, dialect: Dialect) =>
+    toResponse(await dispatch(dialect, await toWire(request), deps), request.method)
+  return dialects.flatMap((dialect) => {
+    const onHost = (request: Request) => dialect.hosts.test(new URL(request.url).origin)
+    const perRoute = dialect.routes.map((route: Route<unknown>) =>
+      methods[route.method](
+        async ({ request }) => onHost(request) && matchOne([route], await toWire(request)) !== undefined,
+        (info) => serve(info, dialect),
+      ),
+    )
+    const fallback = http.all(
+      ({ request }) => onHost(request),
+      (info) => serve(info, dialect),
+    )
+    return [...perRoute, fallback]
+  })
+}

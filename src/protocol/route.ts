@@ -1,0 +1,84 @@
+import type { Core } from '../core/core.js'
+import type { EmulatorError } from '../core/errors.js'
+import type { Principal } from '../core/principals.js'
+
+/** An HTTP request as every adapter hands it to a dialect: no Express, no MSW. */
+export interface WireRequest {
+  method: string
+  url: URL
+  /** Header names in lower case. */
+  headers: Record<string, string>
+  body: Buffer
+  /** Set when the body was over the size limit and was not read. */
+  tooLarge?: boolean
+  remoteAddress?: string
+}
+
+export interface WireResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+export type AuthMode = 'strict' | 'off'
+
+/** What a route handler gets. */
+export interface RouteContext<Input> {
+  req: WireRequest
+  params: Record<string, string>
+  input: Input
+  principal: Principal
+  core: Core
+  requestId: string
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
+
+export interface Route<Input = unknown> {
+  method: HttpMethod
+  /** Path pattern with `:name` segments, matched against the request path. */
+  path: string
+  /** The provider's own name for the operation (for logs, the README table and grep). */
+  operation: string
+  /** A further test for RPC dialects whose operations share a method and path. */
+  when?: (req: WireRequest) => boolean
+  /** Turn the request into the operation's input; throw an EmulatorError('InvalidInput') for bad input. */
+  parse?: (req: WireRequest, params: Record<string, string>) => Input
+  handle: (ctx: RouteContext<Input>) => Promise<WireResponse> | WireResponse
+}
+
+export interface AuthContext {
+  req: WireRequest
+  core: Core
+  auth: AuthMode
+  route: Route<unknown>
+}
+
+/** One provider's API: its routes and how it names callers and errors on the wire. */
+export interface Dialect {
+  name: string
+  /** The provider's real origins, where the MSW handlers listen. */
+  hosts: RegExp
+  /** How the edge port recognises this dialect's requests. */
+  edge: { sigv4Service?: string; targetPrefix?: string; pathPrefix?: string }
+  routes: Route<unknown>[]
+  /** Who is calling; throws an EmulatorError when the credentials are missing, unknown or wrong. */
+  authenticate(ctx: AuthContext): Promise<Principal> | Principal
+  renderError(err: EmulatorError, req: WireRequest, requestId: string): WireResponse
+  /** The error for a request that no route matches, naming what was asked for. */
+  unknownOperation(req: WireRequest): EmulatorError
+}
+
+/**
+ * Declare a route; generic so that `parse` and `handle` agree on the input type.
+ *
+ * @example route({ method: 'GET', path: '/v4/object-storage/keys', operation: 'GET /v4/object-storage/keys', handle })
+ */
+export function route<Input>(definition: Route<Input>): Route<unknown> {
+  return definition as Route<unknown>
+}
+
+/** @example export default defineDialect({ name: 'iam', ... }) */
+export function defineDialect(dialect: Dialect): Dialect {
+  return dialect
+}
