@@ -1,0 +1,34 @@
+import { EmulatorError, isEmulatorError } from '../../src/core/errors.js'
+import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
+import { defineDialect } from '../../src/protocol/route.js'
+import { queryParams } from '../../src/protocol/wire/aws-query.js'
+import { accessKeyRoutes } from './access-keys.js'
+import { policyRoutes } from './policies.js'
+import { renderError } from './render.js'
+import { userRoutes } from './users.js'
+
+export default defineDialect({
+  name: 'iam',
+  // IAM is global and signs for us-east-1 at its real endpoint, but the SDK signs with the client's
+  // own region once given a custom endpoint, so any region is accepted (the signature still binds it).
+  hosts: /^https:\/\/(iam(-fips)?\.amazonaws\.com|iam\.global\.api\.aws)$/,
+  edge: { sigv4Service: 'iam' },
+  routes: [...userRoutes, ...accessKeyRoutes, ...policyRoutes],
+  authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' }),
+  renderError: (err, _req, requestId) => renderError(err, requestId),
+  unknownOperation(req) {
+    let action: string | null
+    try {
+      action = queryParams(req).get('Action')
+    } catch (err) {
+      if (isEmulatorError(err)) return err
+      throw err
+    }
+    if (action === null) {
+      return new EmulatorError('UnknownOperation', 'The request must contain the parameter Action.', {
+        wireCode: 'MissingAction',
+      })
+    }
+    return new EmulatorError('UnknownOperation', `Could not find operation ${action} for version 2010-05-08.`)
+  },
+})

@@ -1,0 +1,97 @@
+import type { AccessKeyView } from '../../src/core/access-keys.js'
+import type { EmulatorError, ErrorCode } from '../../src/core/errors.js'
+import type { Tag, User } from '../../src/core/model.js'
+import type { ManagedPolicyView } from '../../src/core/policies.js'
+import { policyArn, userArn } from '../../src/protocol/aws/arn.js'
+import type { WireResponse } from '../../src/protocol/route.js'
+import { members, queryError, type XmlObject } from '../../src/protocol/wire/aws-query.js'
+
+export const NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/'
+
+// Statuses and codes from the IAM model's error traits and the API reference's Common Errors page.
+const wire: Record<ErrorCode, [status: number, code: string]> = {
+  InvalidInput: [400, 'ValidationError'],
+  MalformedPolicy: [400, 'MalformedPolicyDocument'],
+  MissingCredentials: [403, 'MissingAuthenticationToken'],
+  UnknownCredentials: [403, 'InvalidClientTokenId'],
+  InvalidSignature: [403, 'SignatureDoesNotMatch'],
+  Forbidden: [403, 'AccessDenied'],
+  NotFound: [404, 'NoSuchEntity'],
+  AlreadyExists: [409, 'EntityAlreadyExists'],
+  LimitExceeded: [409, 'LimitExceeded'],
+  InUse: [409, 'DeleteConflict'],
+  UnknownOperation: [400, 'InvalidAction'],
+  PayloadTooLarge: [413, 'RequestEntityTooLarge'],
+  Internal: [500, 'ServiceFailure'],
+}
+
+// Codes a core error may ask for instead of the default of its kind, with their statuses.
+const wireCodes: Record<string, number> = { IncompleteSignature: 400, MissingAction: 400, InvalidInput: 400 }
+
+/** @example renderError(new EmulatorError('NotFound', 'The user with name bob cannot be found.'), requestId) */
+export function renderError(err: EmulatorError, requestId: string): WireResponse {
+  const [status, code] = wire[err.code]
+  const asked = err.detail.wireCode
+  if (asked !== undefined && wireCodes[asked] !== undefined) {
+    return queryError(NAMESPACE, wireCodes[asked], asked, err.message, requestId)
+  }
+  return queryError(NAMESPACE, status, code, err.message, requestId)
+}
+
+/** IAM's timestamps: ISO 8601 in UTC, to the second. */
+export const isoSeconds = (iso: string): string => iso.replace(/\.\d{3}Z$/, 'Z')
+
+const renderTags = (tags: Tag[]) => members(tags.map((t) => ({ Key: t.key, Value: t.value })))
+
+export function renderUser(user: User, options: { withTags: boolean }): XmlObject {
+  return {
+    Path: user.path,
+    UserName: user.name,
+    UserId: user.id,
+    Arn: userArn(user.accountId, user.path, user.name),
+    CreateDate: isoSeconds(user.createdAt),
+    ...(options.withTags && user.tags.length > 0 && { Tags: renderTags(user.tags) }),
+  }
+}
+
+/** The account's root identity as GetUser shows it: no name or path, the account id as its id. */
+export function renderRootUser(accountId: string, createdAt: string): XmlObject {
+  return { UserId: accountId, Arn: `arn:aws:iam::${accountId}:root`, CreateDate: isoSeconds(createdAt) }
+}
+
+/** Key metadata; `secret` only in CreateAccessKey's answer. Root keys carry no UserName. */
+export function renderAccessKey(key: AccessKeyView, userName: string | undefined, secret?: string): XmlObject {
+  return {
+    ...(userName !== undefined && { UserName: userName }),
+    AccessKeyId: key.id,
+    Status: key.status,
+    ...(secret !== undefined && { SecretAccessKey: secret }),
+    CreateDate: isoSeconds(key.createdAt),
+  }
+}
+
+export function renderPolicy(policy: ManagedPolicyView, options: { withDescription: boolean }): XmlObject {
+  return {
+    PolicyName: policy.name,
+    PolicyId: policy.id,
+    Arn: policyArn(policy.accountId, policy.path, policy.name),
+    Path: policy.path,
+    DefaultVersionId: 'v1',
+    AttachmentCount: policy.attachmentCount,
+    PermissionsBoundaryUsageCount: 0,
+    IsAttachable: true,
+    ...(options.withDescription && policy.description !== undefined && { Description: policy.description }),
+    CreateDate: isoSeconds(policy.createdAt),
+    UpdateDate: isoSeconds(policy.updatedAt),
+    ...(policy.tags.length > 0 && { Tags: renderTags(policy.tags) }),
+  }
+}
+
+/** IAM returns policy documents percent-encoded (RFC 3986) inside the XML. */
+export const encodeDocument = (document: string): string =>
+  encodeURIComponent(document).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/** The page fields every IAM list carries. */
+export function pageFields(next: string | undefined): XmlObject {
+  return next === undefined ? { IsTruncated: false } : { IsTruncated: true, Marker: next }
+}
