@@ -12,7 +12,7 @@ export default defineDialect({
   // IAM is global and signs for us-east-1 at its real endpoint, but the SDK signs with the client's
   // own region once given a custom endpoint, so any region is accepted (the signature still binds it).
   hosts: /^https:\/\/(iam(-fips)?\.amazonaws\.com|iam\.global\.api\.aws)$/,
-  edge: { sigv4Service: 'iam' },
+  edge: { sigv4Service: 'iam', contentType: 'application/x-www-form-urlencoded' },
   routes: [...userRoutes, ...accessKeyRoutes, ...policyRoutes],
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' }),
   renderError: (err, _req, requestId) => renderError(err, requestId),

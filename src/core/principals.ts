@@ -1,6 +1,6 @@
 import { type Decision, evaluate, type NamedPolicy, type RequestContext } from './evaluator.js'
 import { scopePolicy } from './grants.js'
-import type { AccessKey, State } from './model.js'
+import type { AccessKey, KeyUse, State } from './model.js'
 import { parsePolicyDocument } from './policy-document.js'
 
 /** Who is calling: an account's root identity or one of its users, through a key or a token. */
@@ -10,6 +10,8 @@ export interface Principal {
   userId: string | null
   /** The access key that signed the call, if a key did. */
   keyId: string | null
+  /** Where the key is being used, recorded as its last use once the call succeeds. */
+  keyUse?: Omit<KeyUse, 'at'>
 }
 
 /** @example principalOfKey(key) // { accountId, userId, keyId } */

@@ -35,13 +35,16 @@ export async function dispatch(dialect: Dialect, req: WireRequest, deps: Dispatc
   let operation = 'unknown'
   let res: WireResponse
   try {
+    if (req.tooLarge) throw new EmulatorError('PayloadTooLarge', 'The request body is larger than 1 MiB.')
     const match = matchRoute(dialect, req)
     if (!match) throw dialect.unknownOperation(req)
     operation = match.route.operation
-    if (req.tooLarge) throw new EmulatorError('PayloadTooLarge', 'The request body is larger than 1 MiB.')
     const principal = await dialect.authenticate({ req, core: deps.core, auth: deps.auth, route: match.route })
     const input = match.route.parse ? match.route.parse(req, match.params) : undefined
     res = await match.route.handle({ req, params: match.params, input, principal, core: deps.core, requestId })
+    // A key counts as used only by calls that succeed: a refused call leaves the state as it was.
+    if (principal.keyId && principal.keyUse && res.status < 400)
+      deps.core.recordKeyUse(principal.keyId, principal.keyUse)
   } catch (err) {
     if (!isEmulatorError(err)) {
       deps.logger?.error({ dialect: dialect.name, operation, requestId, err }, 'unexpected failure')

@@ -7,7 +7,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
 
 /**
  * The dialect a request on the one edge port is for, told by what it carries: the SigV4 credential
- * scope's service name, the X-Amz-Target prefix, or the path prefix.
+ * scope's service name, the X-Amz-Target prefix, the path prefix, or, for an unsigned call, its
+ * Content-Type.
  *
  * @example pickDialect(dialects, req)?.name // 'iam'
  */
@@ -23,9 +24,12 @@ export function pickDialect(dialects: Dialect[], req: WireRequest): Dialect | un
     if (byTarget) return byTarget
   }
   const path = req.url.pathname
-  return dialects.find(
+  const byPath = dialects.find(
     (d) => d.edge.pathPrefix && (path === d.edge.pathPrefix || path.startsWith(`${d.edge.pathPrefix}/`)),
   )
+  if (byPath) return byPath
+  const type = req.headers['content-type'] ?? ''
+  return dialects.find((d) => d.edge.contentType && type.startsWith(d.edge.contentType))
 }
 
 /** Serve a request that reached the edge port: to its dialect, or a 404 naming the dialects there are. */
@@ -34,7 +38,7 @@ export async function serveEdge(dialects: Dialect[], req: WireRequest, deps: Dis
   if (dialect) return dispatch(dialect, req, deps)
   const body = {
     error: 'NoDialect',
-    message: `No dialect serves ${req.method} ${req.url.pathname}. keyemu tells dialects apart by the SigV4 service name, the X-Amz-Target header or the path prefix.`,
+    message: `No dialect serves ${req.method} ${req.url.pathname}. keyemu tells dialects apart by the SigV4 service name, the X-Amz-Target header, the path prefix or the Content-Type.`,
     dialects: dialects.map((d) => ({ name: d.name, ...d.edge })),
   }
   return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }

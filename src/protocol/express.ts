@@ -17,8 +17,11 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
   app.set('etag', false)
   app.set('query parser', false)
   const serve = async (wire: WireRequest, res: Response) => {
+    const req = wire
     const answer = (await control(wire)) ?? (await serveEdge(dialects, wire, deps))
-    res.status(answer.status).set(answer.headers).send(answer.body)
+    // Written as is: Express's send() would add a charset to content types providers send bare.
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) })
+    res.end(req.method === 'HEAD' ? undefined : answer.body)
   }
   app.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }))
   app.use((req: Request, res: Response, next: NextFunction) => {

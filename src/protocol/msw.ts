@@ -18,6 +18,8 @@ function toWire(request: Request): Promise<WireRequest> {
         request.headers.forEach((value, name) => {
           headers[name] = value
         })
+        // fetch() keeps Host out of a Request's headers, yet signatures cover it.
+        headers.host ??= new URL(request.url).host
         const tooLarge = buffer.byteLength > BODY_LIMIT_BYTES
         return {
           method: request.method,

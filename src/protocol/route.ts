@@ -60,7 +60,13 @@ export interface Dialect {
   /** The provider's real origins, where the MSW handlers listen. */
   hosts: RegExp
   /** How the edge port recognises this dialect's requests. */
-  edge: { sigv4Service?: string; targetPrefix?: string; pathPrefix?: string }
+  edge: {
+    sigv4Service?: string
+    targetPrefix?: string
+    pathPrefix?: string
+    /** Serve requests with no other clue whose Content-Type starts with this (unsigned Query calls). */
+    contentType?: string
+  }
   routes: Route<unknown>[]
   /** Who is calling; throws an EmulatorError when the credentials are missing, unknown or wrong. */
   authenticate(ctx: AuthContext): Promise<Principal> | Principal

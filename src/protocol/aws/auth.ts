@@ -13,8 +13,8 @@ export interface SigV4Expectation {
 }
 
 /**
- * Check a SigV4-signed request against the stored secret of the key that signed it, record the key's
- * use, and name the caller. With auth off, every request is the default AWS account's root.
+ * Check a SigV4-signed request against the stored secret of the key that signed it and name the
+ * caller (with where the key is used, recorded once the call succeeds). With auth off, every request is the default AWS account's root.
  *
  * @example authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' })
  */
@@ -45,8 +45,12 @@ export async function authenticateSigV4(ctx: AuthContext, expect: SigV4Expectati
       throw new EmulatorError('InvalidSignature', `Signature expired: ${claim.amzDate} is now earlier than the expiry.`)
     }
   }
-  ctx.core.recordKeyUse(key.id, { service: claim.service, region: claim.region })
-  return { accountId: key.accountId, userId: key.userId, keyId: key.id }
+  return {
+    accountId: key.accountId,
+    userId: key.userId,
+    keyId: key.id,
+    keyUse: { service: claim.service, region: claim.region },
+  }
 }
 
 function defaultRoot(core: Core): Principal {
