@@ -73,7 +73,15 @@ try {
     ...(options.data && { data: options.data }),
   })
   const url = await emulator.listen(options.port)
-  logger.info({ url, dialects: dialects.map((d) => d.name), auth: options.auth, data: options.data ?? null }, 'ready')
+  // The ready line is printed at every log level: scripts wait for it to learn the URL.
+  const announcer =
+    options.logLevel === 'silent' || LOG_LEVELS.indexOf(options.logLevel) < LOG_LEVELS.indexOf('info')
+      ? createLogger('info')
+      : logger
+  announcer.info(
+    { url, dialects: dialects.map((d) => d.name), auth: options.auth, data: options.data ?? null },
+    'ready',
+  )
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping')
     await emulator.close()
