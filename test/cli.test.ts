@@ -10,7 +10,8 @@ describe('keyemu CLI', () => {
   test('--help documents every option and its environment variable', async () => {
     const { code, output } = await runCli(['--help'])
     expect(code).toBe(0)
-    for (const option of ['--port', '--host', '--seed', '--data', '--auth', '--log-level']) expect(output).toContain(option)
+    for (const option of ['--port', '--host', '--seed', '--data', '--auth', '--log-level'])
+      expect(output).toContain(option)
     for (const env of ['KEYEMU_PORT', 'KEYEMU_HOST', 'KEYEMU_SEED', 'KEYEMU_DATA', 'KEYEMU_AUTH', 'KEYEMU_LOG_LEVEL']) {
       expect(output).toContain(env)
     }

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreatePolicyCommand,
-  AttachUserPolicyCommand,
   CreateUserCommand,
   IAMClient,
   ListAccessKeysCommand,
@@ -27,7 +27,10 @@ describe('persistence with --data', () => {
     const iam = client(await first.listen())
     await iam.send(new CreateUserCommand({ UserName: 'alice' }))
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }))
-    const doc = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] })
+    const doc = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+    })
     const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'All', PolicyDocument: doc }))
     await iam.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: Policy?.Arn }))
     await first.close()
@@ -43,7 +46,10 @@ describe('persistence with --data', () => {
       const alice = new IAMClient({
         endpoint: second.url,
         region: 'us-east-1',
-        credentials: { accessKeyId: AccessKey?.AccessKeyId as string, secretAccessKey: AccessKey?.SecretAccessKey as string },
+        credentials: {
+          accessKeyId: AccessKey?.AccessKeyId as string,
+          secretAccessKey: AccessKey?.SecretAccessKey as string,
+        },
       })
       await expect(alice.send(new ListAccessKeysCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' })
     } finally {
