@@ -1,0 +1,73 @@
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
+import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createEmulator } from '../src/index.js'
+import { createHandlers, handlers } from '../src/msw.js'
+import { ROOT } from './support/aws-signing.js'
+
+describe('keyemu/msw', () => {
+  const server = setupServer()
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  afterAll(() => server.close())
+
+  test('serves an SDK left at its real endpoint, with no port', async () => {
+    server.resetHandlers(...(await createHandlers()))
+    const iam = new IAMClient({ region: 'us-east-1', credentials: ROOT })
+    await iam.send(new CreateUserCommand({ UserName: 'alice' }))
+    expect((await iam.send(new ListUsersCommand({}))).Users?.map((u) => u.UserName)).toEqual(['alice'])
+  })
+
+  test('createHandlers gives each set a fresh store from the seed', async () => {
+    server.resetHandlers(...(await createHandlers()))
+    const iam = new IAMClient({ region: 'us-east-1', credentials: ROOT })
+    expect((await iam.send(new ListUsersCommand({}))).Users).toEqual([])
+  })
+
+  test('takes a seed object, and a test can override one operation with server.use', async () => {
+    const seed = {
+      accounts: [
+        { id: '111111111111', name: 'other', realm: 'aws', rootKeys: [{ accessKeyId: 'k', secretAccessKey: 's' }] },
+      ],
+    }
+    server.resetHandlers(...(await createHandlers({ seed })))
+    const iam = new IAMClient({ region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } })
+    const { User } = await iam.send(new CreateUserCommand({ UserName: 'bob' }))
+    expect(User?.Arn).toBe('arn:aws:iam::111111111111:user/bob')
+    expect(handlers.length).toBeGreaterThan(0)
+  })
+
+  test('with auth off, unsigned or unknown credentials act as the root of the seeded account', async () => {
+    server.resetHandlers(...(await createHandlers({ auth: 'off' })))
+    const iam = new IAMClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'whoever', secretAccessKey: 'whatever' },
+    })
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({}))
+    expect(AccessKey?.AccessKeyId).toMatch(/^AKIA/)
+  })
+})
+
+describe('createEmulator', () => {
+  test('listens on a free port, answers health, exposes the store, resets to its seed', async () => {
+    const emulator = await createEmulator()
+    const url = await emulator.listen()
+    try {
+      const health = await (await fetch(`${url}/_emu/health`)).json()
+      expect(health).toEqual({ status: 'ok', version: expect.any(String), dialects: expect.arrayContaining(['iam']) })
+      const iam = new IAMClient({ endpoint: url, region: 'us-east-1', credentials: ROOT })
+      await iam.send(new CreateUserCommand({ UserName: 'alice' }))
+      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }))
+      expect(emulator.store.read((s) => Object.keys(s.users).length)).toBe(1)
+      const state = await (await fetch(`${url}/_emu/state`)).text()
+      expect(state).not.toContain(AccessKey?.SecretAccessKey)
+      expect(state).toContain(AccessKey?.AccessKeyId)
+      const reset = await fetch(`${url}/_emu/reset`, { method: 'POST' })
+      expect(reset.status).toBe(200)
+      expect((await iam.send(new ListUsersCommand({}))).Users).toEqual([])
+      const unknown = await fetch(`${url}/_emu/nothing`)
+      expect(unknown.status).toBe(404)
+    } finally {
+      await emulator.close()
+    }
+  })
+})
