@@ -18,7 +18,15 @@ export function startCli(args: string[]): Promise<RunningCli> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does).`)
   const child = spawn(process.execPath, [CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   const lines: string[] = []
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  // A test that times out must not leave its emulator running.
+  const reap = () => child.kill('SIGKILL')
+  process.once('exit', reap)
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', reap)
+      resolve(code)
+    }),
+  )
   return new Promise((resolve, reject) => {
     let buffered = ''
     const onData = (chunk: Buffer) => {
