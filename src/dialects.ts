@@ -1,5 +1,6 @@
 import iam from '../dialects/iam/index.js'
+import lightsail from '../dialects/lightsail/index.js'
 import type { Dialect } from './protocol/route.js'
 
 /** Every dialect keyemu serves, in the order the edge port tries them. */
-export const dialects: Dialect[] = [iam]
+export const dialects: Dialect[] = [iam, lightsail]

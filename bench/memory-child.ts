@@ -1,0 +1,40 @@
+import { AWS_KEY_SHAPE } from '../src/protocol/aws/key-shape.js'
+import { createEmulator } from '../src/emulator.js'
+
+// Run with --expose-gc by bench/run.ts; sends one message with the figures, then exits.
+const ACCOUNT = '000000000000'
+const USERS = 5000
+const KEYS_PER_USER = 2
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10
+const gc = () => (globalThis as { gc?: () => void }).gc?.()
+
+const emulator = await createEmulator()
+await emulator.listen(0)
+gc()
+const before = process.memoryUsage()
+
+const started = performance.now()
+for (let i = 0; i < USERS; i++) {
+  const user = await emulator.core.createUser({ accountId: ACCOUNT, name: `mem-${i}` })
+  for (let k = 0; k < KEYS_PER_USER; k++) {
+    await emulator.core.createAccessKey({ accountId: ACCOUNT, userId: user.id, shape: AWS_KEY_SHAPE })
+  }
+}
+const createMs = performance.now() - started
+
+gc()
+const after = process.memoryUsage()
+const keys = emulator.core.ctx.store.read((s) => Object.keys(s.accessKeys).length)
+process.send?.({
+  users: USERS,
+  keys,
+  createMs: Math.round(createMs),
+  gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+  idleRssMb: mb(before.rss),
+  idleHeapUsedMb: mb(before.heapUsed),
+  rssMb: mb(after.rss),
+  heapUsedMb: mb(after.heapUsed),
+})
+await emulator.close()
+process.disconnect?.()

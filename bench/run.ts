@@ -1,0 +1,221 @@
+import { cpus, loadavg } from 'node:os'
+import { forkScript, startKeyemu, stop } from './children.js'
+import { type ColdStart, coldStart, warmClient } from './cold-start.js'
+import { LOAD, type LoadFigures, measure } from './load.js'
+import { listAccessKeysRequests, scenarios } from './scenarios.js'
+import { checkSigners } from './sigv4.js'
+
+const COLD_STARTS = 5
+const TARGET = { listVsExpress: 0.5, coldStartMs: 300, rssMb: 120 }
+const MOTO = { listAccessKeysRps: 890, firstAnswerMs: 500 }
+
+interface MemoryFigures {
+  users: number
+  keys: number
+  createMs: number
+  gcExposed: boolean
+  idleRssMb: number
+  idleHeapUsedMb: number
+  rssMb: number
+  heapUsedMb: number
+}
+
+// Every phase is bounded; this only catches a hung child or socket.
+const watchdog = setTimeout(() => {
+  console.error('bench: gave up after 5 minutes')
+  process.exit(1)
+}, 300_000)
+watchdog.unref()
+
+const fix = (n: number, digits = 0) => n.toFixed(digits)
+const pad = (s: string, n: number) => s.padEnd(n)
+const lpad = (s: string, n: number) => s.padStart(n)
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2
+}
+const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS')
+
+function row(name: string, f: LoadFigures, ceilings?: { http: number; express: number }): string {
+  const cells = [
+    pad(name, 38),
+    lpad(fix(f.rps), 8),
+    lpad(fix(f.p50), 7),
+    lpad(fix(f.p99), 7),
+    lpad(String(f.non2xx), 6),
+    lpad(String(f.errors), 6),
+    lpad(ceilings ? fix(f.rps / ceilings.http, 2) : '', 7),
+    lpad(ceilings ? fix(f.rps / ceilings.express, 2) : '', 9),
+  ]
+  return cells.join(' ')
+}
+
+async function ceiling(kind: 'http' | 'express'): Promise<LoadFigures> {
+  const { child, message } = await forkScript<{ port: number }>('./servers.js', [kind])
+  try {
+    const host = `127.0.0.1:${message.port}`
+    // The same signed POSTs keyemu gets, so request size and parsing are alike.
+    return await measure(`http://${host}`, () => listAccessKeysRequests(host))
+  } finally {
+    await stop(child)
+  }
+}
+
+const warningsAtStart: string[] = []
+
+async function main() {
+  await checkSigners()
+  const load = `${LOAD.connections} keep-alive connections, pipelining ${LOAD.pipelining}, ${LOAD.warmupSeconds} s warm-up + ${LOAD.seconds} s measured per row`
+  console.log(`keyemu bench — node ${process.version}, autocannon in this process, each server in its own child`)
+  console.log(`load: ${load}`)
+  const busy = loadavg()[0] ?? 0
+  console.log(`machine: ${cpus().length} cores, 1-min load average ${fix(busy, 2)} before starting\n`)
+  // Ceilings and keyemu rows run one after another, so other work on the machine skews their ratios.
+  if (busy > 0.5)
+    warningsAtStart.push(
+      `1-min load average was ${fix(busy, 2)} at start (other work, or a run just before): ratios may be skewed`,
+    )
+
+  process.stdout.write('ceiling: bare node:http … ')
+  const http = await ceiling('http')
+  console.log(`${fix(http.rps)} req/s`)
+  process.stdout.write('ceiling: bare Express 5 … ')
+  const express = await ceiling('express')
+  console.log(`${fix(express.rps)} req/s`)
+
+  const results: { name: string; figures: LoadFigures; note?: string; target?: boolean }[] = []
+  for (const scenario of scenarios) {
+    process.stdout.write(`keyemu: ${scenario.name} … `)
+    const { child, url } = await startKeyemu('silent')
+    try {
+      const target = { url, host: new URL(url).host }
+      await scenario.setup?.(target)
+      const figures = await measure(url, (run) => scenario.requests(target, run))
+      console.log(`${fix(figures.rps)} req/s`)
+      results.push({
+        name: scenario.name,
+        figures,
+        ...(scenario.note && { note: scenario.note }),
+        ...(scenario.target && { target: true }),
+      })
+    } finally {
+      await stop(child)
+    }
+  }
+
+  process.stdout.write(`cold start ×${COLD_STARTS} … `)
+  await warmClient()
+  const starts: ColdStart[] = []
+  for (let i = 0; i < COLD_STARTS; i++) starts.push(await coldStart())
+  console.log('done')
+
+  process.stdout.write('memory: 5,000 users × 2 keys in a fresh child … ')
+  const mem = await forkScript<MemoryFigures>('./memory-child.js', [], ['--expose-gc'], 120_000)
+  await stop(mem.child)
+  const memory = mem.message
+  console.log('done\n')
+
+  const ceilings = { http: http.rps, express: express.rps }
+  const header = [
+    pad('scenario', 38),
+    lpad('req/s', 8),
+    lpad('p50 ms', 7),
+    lpad('p99 ms', 7),
+    lpad('non2xx', 6),
+    lpad('errors', 6),
+    lpad('×http', 7),
+    lpad('×express', 9),
+  ].join(' ')
+  console.log(header)
+  console.log('-'.repeat(header.length))
+  console.log(row('ceiling: bare node:http (constant 200)', http))
+  console.log(row('ceiling: bare Express 5 (constant)', express))
+  for (const r of results) console.log(row(r.name, r.figures, ceilings))
+  console.log()
+  console.log('  latencies come from autocannon at 1 ms resolution')
+  for (const r of results) if (r.note) console.log(`  ${r.name}: ${r.note}`)
+
+  const warnings: string[] = [...warningsAtStart]
+  for (const [name, f] of [['node:http', http], ['Express', express], ...results.map((r) => [r.name, r.figures])] as [
+    string,
+    LoadFigures,
+  ][]) {
+    if (f.non2xx > 0 || f.errors > 0 || f.resets > 0) {
+      warnings.push(`${name}: ${f.non2xx} non-2xx, ${f.errors} errors, ${f.resets} chain resets (all should be 0)`)
+    }
+  }
+  for (const s of starts) if (s.status !== 200) warnings.push(`cold start: first request answered ${s.status}`)
+  if (!memory.gcExposed) warnings.push('memory: global.gc was not exposed, figures include garbage')
+
+  const listRow = results.find((r) => r.target)
+  const listRatio = listRow ? listRow.figures.rps / express.rps : 0
+  const coldMedian = median(starts.map((s) => s.firstAnswerMs))
+
+  console.log('\ncold start (spawn → ready line → first signed ListAccessKeys answered):')
+  starts.forEach((s, i) => {
+    console.log(
+      `  run ${i + 1}: ready ${fix(s.readyMs)} ms, first answer ${fix(s.firstAnswerMs)} ms (HTTP ${s.status})`,
+    )
+  })
+  console.log(`  median first answer: ${fix(coldMedian)} ms`)
+
+  console.log(`\nmemory (${memory.users} users, ${memory.keys} keys incl. the seeded root key, after gc):`)
+  console.log(`  idle:  RSS ${memory.idleRssMb} MB, heapUsed ${memory.idleHeapUsedMb} MB`)
+  console.log(`  full:  RSS ${memory.rssMb} MB, heapUsed ${memory.heapUsedMb} MB`)
+  console.log(`  creating them in-process through core took ${memory.createMs} ms`)
+
+  console.log('\ntargets:')
+  console.log(
+    `  ${mark(listRatio >= TARGET.listVsExpress)}  ListAccessKeys ${fix(listRow?.figures.rps ?? 0)} req/s = ${fix(listRatio, 2)}× Express (target ≥ ${TARGET.listVsExpress}×; moto ≈ ${MOTO.listAccessKeysRps} req/s)`,
+  )
+  console.log(
+    `  ${mark(coldMedian < TARGET.coldStartMs)}  cold start median ${fix(coldMedian)} ms (target < ${TARGET.coldStartMs} ms; moto ≈ ${MOTO.firstAnswerMs} ms)`,
+  )
+  console.log(
+    `  ${mark(memory.rssMb < TARGET.rssMb)}  RSS ${memory.rssMb} MB at ${memory.keys} keys (target < ${TARGET.rssMb} MB)`,
+  )
+  for (const w of warnings) console.log(`WARNING: ${w}`)
+
+  const round = (f: LoadFigures) => ({
+    rps: Math.round(f.rps),
+    p50Ms: f.p50,
+    p99Ms: f.p99,
+    non2xx: f.non2xx,
+    errors: f.errors,
+  })
+  const summary = {
+    bench: 'keyemu',
+    node: process.version,
+    loadAverageAtStart: Number(fix(busy, 2)),
+    load: { ...LOAD },
+    ceilings: { http: round(http), express: round(express) },
+    scenarios: results.map((r) => ({
+      name: r.name,
+      ...round(r.figures),
+      vsHttp: Number(fix(r.figures.rps / http.rps, 3)),
+      vsExpress: Number(fix(r.figures.rps / express.rps, 3)),
+    })),
+    coldStart: { firstAnswerMs: starts.map((s) => Math.round(s.firstAnswerMs)), medianMs: Math.round(coldMedian) },
+    memory,
+    targets: {
+      listAccessKeysVsExpress: {
+        value: Number(fix(listRatio, 3)),
+        min: TARGET.listVsExpress,
+        pass: listRatio >= TARGET.listVsExpress,
+      },
+      coldStartMs: { value: Math.round(coldMedian), max: TARGET.coldStartMs, pass: coldMedian < TARGET.coldStartMs },
+      rssMb: { value: memory.rssMb, max: TARGET.rssMb, pass: memory.rssMb < TARGET.rssMb },
+    },
+    warnings,
+  }
+  console.log(`\n${JSON.stringify(summary)}`)
+}
+
+try {
+  await main()
+  process.exit(0)
+} catch (err) {
+  console.error(err)
+  process.exit(1)
+}
