@@ -1,9 +1,9 @@
-import type { KeyShape } from '../../src/core/access-keys.js'
-import { EmulatorError } from '../../src/core/errors.js'
+import type { KeyFilter } from '../../src/core/access-keys.js'
 import { pageAfter } from '../../src/core/pagination.js'
 import { userArn } from '../../src/protocol/aws/arn.js'
+import { AWS_KEY_SHAPE } from '../../src/protocol/aws/key-shape.js'
 import { members, queryOperation } from '../../src/protocol/wire/aws-query.js'
-import { allow, subjectOf } from './identity.js'
+import { allow, type Subject, subjectOf } from './identity.js'
 import { isoSeconds, NAMESPACE, pageFields, renderAccessKey } from './render.js'
 import {
   CreateAccessKeyInput,
@@ -13,18 +13,17 @@ import {
   UpdateAccessKeyInput,
 } from './schemas.js'
 
-/** AKIA + 16 base32 characters, 40-character secrets. */
-export const IAM_KEY_SHAPE: KeyShape = {
-  idPrefix: 'AKIA',
-  idLength: 16,
-  idAlphabet: 'base32',
-  secretAlphabet: 'secret',
-}
-
 // Inactive keys count too: deactivating a key does not free its slot.
 const KEY_QUOTA = { per: 'owner', max: 2, name: 'AccessKeysPerUser' } as const
 
 const bySerial = (k: { serial: number }) => String(k.serial).padStart(12, '0')
+
+// IAM sees the long-term keys of users and root, never the keys other services hang on a bucket.
+const iamKeys = (accountId: string, subject?: Subject): KeyFilter => ({
+  accountId,
+  ...(subject && { userId: subject.userId }),
+  bucketId: null,
+})
 
 export const accessKeyRoutes = [
   ...queryOperation({
@@ -37,7 +36,7 @@ export const accessKeyRoutes = [
       const key = await ctx.core.createAccessKey({
         accountId: ctx.principal.accountId,
         userId: subject.userId,
-        shape: IAM_KEY_SHAPE,
+        shape: AWS_KEY_SHAPE,
         quota: KEY_QUOTA,
       })
       return { AccessKey: renderAccessKey(key, subject.userName, key.secret) }
@@ -51,7 +50,7 @@ export const accessKeyRoutes = [
       const { UserName, Marker, MaxItems = 100 } = ctx.input
       const subject = subjectOf(ctx.core, ctx.principal, UserName)
       allow(ctx, 'ListAccessKeys', subject.arn)
-      const keys = ctx.core.listAccessKeys({ accountId: ctx.principal.accountId, userId: subject.userId })
+      const keys = ctx.core.listAccessKeys(iamKeys(ctx.principal.accountId, subject))
       const page = pageAfter(keys, { cursor: Marker, limit: MaxItems, field: 'Marker' }, bySerial)
       return {
         ...(subject.userName !== undefined && { UserName: subject.userName }),
@@ -67,8 +66,11 @@ export const accessKeyRoutes = [
     async handle(ctx) {
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
       allow(ctx, 'UpdateAccessKey', subject.arn)
-      const filter = { accountId: ctx.principal.accountId, userId: subject.userId }
-      await ctx.core.setAccessKeyStatus(filter, ctx.input.AccessKeyId, ctx.input.Status)
+      await ctx.core.setAccessKeyStatus(
+        iamKeys(ctx.principal.accountId, subject),
+        ctx.input.AccessKeyId,
+        ctx.input.Status,
+      )
       return undefined
     },
   }),
@@ -92,10 +94,7 @@ export const accessKeyRoutes = [
     input: GetAccessKeyLastUsedInput,
     handle(ctx) {
       const accountId = ctx.principal.accountId
-      const key = ctx.core.getAccessKey({ accountId }, ctx.input.AccessKeyId)
-      if (key.bucketId !== undefined) {
-        throw new EmulatorError('NotFound', `The Access Key with id ${key.id} cannot be found.`)
-      }
+      const key = ctx.core.getAccessKey(iamKeys(accountId), ctx.input.AccessKeyId)
       const owner = key.userId ? ctx.core.getUserById(key.userId) : undefined
       allow(
         ctx,

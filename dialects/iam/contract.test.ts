@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { describe, expect, test } from 'vitest'
 import { ROOT } from '../../test/support/aws-signing.js'
+import { failure as failOf } from '../../test/support/failure.js'
 import { forEachTransport, type Transport } from '../../test/support/transports.js'
 
 const IAM = 'https://iam.amazonaws.com'
@@ -35,16 +36,7 @@ const ACCOUNT = '000000000000'
 const allowAll = (action: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] })
 
-/** The SDK's error, for asserting what it parsed. */
-async function failure(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof IAMServiceException) return err
-    throw err
-  }
-  throw new Error('expected the call to fail')
-}
+const failure = (promise: Promise<unknown>) => failOf(promise, IAMServiceException)
 
 forEachTransport('iam', (t: Transport) => {
   const client = (credentials = ROOT, region = 'us-east-1') =>

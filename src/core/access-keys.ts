@@ -27,11 +27,14 @@ export interface NewAccessKey {
   quota?: { per: 'owner' | 'bucket'; max: number; name: string }
 }
 
-/** Which keys an operation may see: those of one account, and optionally of one owner or bucket. */
+/**
+ * Which keys an operation may see: those of one account, and optionally of one owner, and of one
+ * bucket (`bucketId: null`: only keys that belong to no bucket).
+ */
 export interface KeyFilter {
   accountId: string
   userId?: string | null
-  bucketId?: string
+  bucketId?: string | null
 }
 
 const SECRET_LENGTH = 40
@@ -47,8 +50,8 @@ export function accessKeyOps(ctx: CoreContext) {
           const { per, max, name } = input.quota
           const filter: KeyFilter =
             per === 'owner'
-              ? { accountId: input.accountId, userId: input.userId }
-              : { accountId: input.accountId, ...(input.bucketId ? { bucketId: input.bucketId } : {}) }
+              ? { accountId: input.accountId, userId: input.userId, bucketId: input.bucketId ?? null }
+              : { accountId: input.accountId, bucketId: input.bucketId ?? null }
           if (keysMatching(state, filter).length >= max) {
             throw new EmulatorError('LimitExceeded', `Cannot exceed quota for ${name}: ${max}`, { quota: name, max })
           }
@@ -183,7 +186,7 @@ export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessK
   for (const key of Object.values(state.accessKeys)) {
     if (key.accountId !== filter.accountId) continue
     if (filter.userId !== undefined && key.userId !== filter.userId) continue
-    if (filter.bucketId !== undefined && key.bucketId !== filter.bucketId) continue
+    if (filter.bucketId !== undefined && (key.bucketId ?? null) !== filter.bucketId) continue
     out.push(key)
   }
   return out.sort((a, b) => a.serial - b.serial)
@@ -195,7 +198,7 @@ function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): A
     key &&
     key.accountId === filter.accountId &&
     (filter.userId === undefined || key.userId === filter.userId) &&
-    (filter.bucketId === undefined || key.bucketId === filter.bucketId)
+    (filter.bucketId === undefined || (key.bucketId ?? null) === filter.bucketId)
   if (!visible) {
     throw new EmulatorError('NotFound', `The Access Key with id ${keyId} cannot be found.`, { entity: 'access-key' })
   }
