@@ -2,7 +2,7 @@
 # keyemu: one port, every dialect. Build:  docker build -t keyemu .
 # Run:    docker run --rm -p 4599:4599 keyemu
 # Configure with the CLI's environment variables: KEYEMU_PORT, KEYEMU_HOST, KEYEMU_SEED, KEYEMU_DATA,
-# KEYEMU_AUTH, KEYEMU_LOG_LEVEL (see `node dist/src/cli.js --help`).
+# KEYEMU_AUTH, KEYEMU_LOG_LEVEL (see `node dist/keyemu.mjs --help`).
 
 # --- build: compile TypeScript with the dev dependencies ---
 FROM node:24-slim AS build
@@ -14,12 +14,6 @@ COPY src ./src
 COPY dialects ./dialects
 RUN npm run build
 
-# --- deps: production dependencies only (msw is an optional peer, not needed at runtime) ---
-FROM node:24-slim AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-
 # --- runtime ---
 FROM node:24-slim
 ENV NODE_ENV=production \
@@ -27,15 +21,14 @@ ENV NODE_ENV=production \
     KEYEMU_PORT=4599
 WORKDIR /app
 # Root-owned and read-only for the app; /data is the one writable place, for KEYEMU_DATA=/data/state.json.
+# The CLI is one bundled file (dependencies included), so the image needs no node_modules.
 COPY package.json ./
 COPY seeds ./seeds
-COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /app/dist/src ./dist/src
-COPY --from=build /app/dist/dialects ./dist/dialects
+COPY --from=build /app/dist/keyemu.mjs ./dist/keyemu.mjs
 RUN mkdir /data && chown node:node /data
 USER node
 EXPOSE 4599
 HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.KEYEMU_PORT || 4599}/_emu/health`, { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 (no npm, no shell), so SIGTERM/SIGINT reach the CLI's own shutdown handler.
-CMD ["node", "dist/src/cli.js"]
+CMD ["node", "dist/keyemu.mjs"]

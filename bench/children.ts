@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 /** The built CLI, next to the built bench (dist/bench → dist/src). */
-export const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
+// The bundled CLI, as `npm start`, the bin and the image run it.
+export const CLI = fileURLToPath(new URL('../keyemu.mjs', import.meta.url))
 
 const children = new Set<ChildProcess>()
 

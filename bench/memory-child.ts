@@ -1,5 +1,5 @@
-import { AWS_KEY_SHAPE } from '../src/protocol/aws/key-shape.js'
 import { createEmulator } from '../src/emulator.js'
+import { AWS_KEY_SHAPE } from '../src/protocol/aws/key-shape.js'
 
 // Run with --expose-gc by bench/run.ts; sends one message with the figures, then exits.
 const ACCOUNT = '000000000000'

@@ -40,15 +40,14 @@ export function userOps(ctx: CoreContext) {
       })
     },
 
-    getUser(accountId: string, name: string): User {
-      return ctx.store.read((state) => structuredClone(requireUser(state, accountId, name)))
+    /** The stored user itself (read on every call, so not copied): read it, never change it. */
+    getUser(accountId: string, name: string): Readonly<User> {
+      return ctx.store.read((state) => requireUser(state, accountId, name))
     },
 
-    getUserById(userId: string): User | undefined {
-      return ctx.store.read((state) => {
-        const user = state.users[userId]
-        return user && structuredClone(user)
-      })
+    /** The stored user itself: read it, never change it. */
+    getUserById(userId: string): Readonly<User> | undefined {
+      return ctx.store.read((state) => state.users[userId])
     },
 
     listUsers(accountId: string, page: { pathPrefix?: string } & PageRequest): CursorPage<User> {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../../src/version.js'
 
-export const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
+/** The bundled CLI: what `npm start`, the package bin and the Docker image run. */
+export const CLI = join(packageRoot, 'dist', 'keyemu.mjs')
 
 export interface RunningCli {
   child: ChildProcess
