@@ -17,8 +17,11 @@ export interface RequestContext {
   action: string
   /** The target ARN, matched case-sensitively. */
   resource: string
-  /** Condition keys (`aws:SourceIp`, `aws:CurrentTime` as ISO, `aws:username`, ...), looked up case-insensitively. */
-  context?: Record<string, ContextValue>
+  /**
+   * Condition keys (`aws:SourceIp`, `aws:CurrentTime` as ISO, `aws:username`, ...), looked up
+   * case-insensitively; a function is called only if a statement needs them.
+   */
+  context?: Record<string, ContextValue> | (() => Record<string, ContextValue>)
 }
 
 export type DecisionEffect = 'allow' | 'implicit-deny' | 'explicit-deny'

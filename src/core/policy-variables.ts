@@ -7,7 +7,7 @@ import { ESCAPES } from './glob.js'
 export interface Prepared {
   action: string
   resource: string
-  raw: Record<string, ContextValue> | undefined
+  raw: Record<string, ContextValue> | (() => Record<string, ContextValue>) | undefined
   /** Lower-cased keys, built on first use: most statements never look at the context. */
   context: Map<string, string[]> | undefined
 }
@@ -37,7 +37,8 @@ export function substitute(text: string, req: Prepared, glob: boolean): string |
 export function contextOf(req: Prepared): Map<string, string[]> {
   if (req.context) return req.context
   const map = new Map<string, string[]>()
-  for (const [key, value] of Object.entries(req.raw ?? {})) {
+  const raw = typeof req.raw === 'function' ? req.raw() : req.raw
+  for (const [key, value] of Object.entries(raw ?? {})) {
     if (value === undefined) continue
     const values = typeof value === 'string' ? [value] : value
     // An empty set behaves like a missing key for every operator (Null, IfExists and the set qualifiers agree).

@@ -52,10 +52,11 @@ function readBody(req: Request): Promise<{ body: Buffer; tooLarge: boolean }> {
 }
 
 function toWire(req: Request, body: Buffer): WireRequest {
-  const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
-  }
+  // Node joins repeated request headers itself; only set-cookie stays a list.
+  const raw = req.headers
+  const headers = (
+    raw['set-cookie'] === undefined ? raw : { ...raw, 'set-cookie': raw['set-cookie'].join(', ') }
+  ) as Record<string, string>
   let url: URL
   try {
     url = new URL(req.originalUrl, `http://${headers.host ?? 'localhost'}`)

@@ -37,25 +37,32 @@ export function requireAllowed(
   action: string,
   resource: string,
 ): void {
-  const user = principal.userId ? core.getUserById(principal.userId) : undefined
-  const context = {
-    'aws:CurrentTime': core.now().toISOString(),
-    'aws:EpochTime': String(Math.floor(core.now().getTime() / 1000)),
-    'aws:SourceIp': req.remoteAddress?.replace(/^::ffff:/, ''),
-    'aws:SecureTransport': String(req.url.protocol === 'https:'),
-    'aws:username': user?.name,
-    'aws:userid': user?.id ?? principal.accountId,
-    'aws:PrincipalAccount': principal.accountId,
-    'aws:PrincipalArn': user
-      ? userArn(user.accountId, user.path, user.name)
-      : `arn:aws:iam::${principal.accountId}:root`,
+  const user = () => (principal.userId ? core.getUserById(principal.userId) : undefined)
+  const arn = () => {
+    const u = user()
+    return u ? userArn(u.accountId, u.path, u.name) : `arn:aws:iam::${principal.accountId}:root`
+  }
+  // Built only when a statement has a condition or a policy variable: most calls never need it.
+  const context = () => {
+    const u = user()
+    const now = core.now()
+    return {
+      'aws:CurrentTime': now.toISOString(),
+      'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+      'aws:SourceIp': req.remoteAddress?.replace(/^::ffff:/, ''),
+      'aws:SecureTransport': String(req.url.protocol === 'https:'),
+      'aws:username': u?.name,
+      'aws:userid': u?.id ?? principal.accountId,
+      'aws:PrincipalAccount': principal.accountId,
+      'aws:PrincipalArn': arn(),
+    }
   }
   const decision = core.authorize(principal, { action, resource, context })
   if (decision.effect === 'allow') return
   const because = decision.effect === 'explicit-deny' ? ' with an explicit deny in an identity-based policy' : ''
   throw new EmulatorError(
     'Forbidden',
-    `User: ${context['aws:PrincipalArn']} is not authorized to perform: ${action} on resource: ${resource}${because}`,
+    `User: ${arn()} is not authorized to perform: ${action} on resource: ${resource}${because}`,
     { action, resource },
   )
 }
