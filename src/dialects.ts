@@ -1,6 +1,7 @@
 import iam from '../dialects/iam/index.js'
 import lightsail from '../dialects/lightsail/index.js'
+import linode from '../dialects/linode/index.js'
 import type { Dialect } from './protocol/route.js'
 
 /** Every dialect keyemu serves, in the order the edge port tries them. */
-export const dialects: Dialect[] = [iam, lightsail]
+export const dialects: Dialect[] = [iam, lightsail, linode]

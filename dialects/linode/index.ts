@@ -1,0 +1,19 @@
+import { EmulatorError } from '../../src/core/errors.js'
+import { defineDialect } from '../../src/protocol/route.js'
+import { authenticate } from './auth.js'
+import { bucketRoutes } from './buckets.js'
+import { keyRoutes } from './keys.js'
+import { regionRoutes } from './regions.js'
+import { renderError } from './render.js'
+
+export default defineDialect({
+  name: 'linode',
+  hosts: /^https:\/\/api\.linode\.com$/,
+  edge: { pathPrefix: '/v4' },
+  routes: [...keyRoutes, ...bucketRoutes, ...regionRoutes],
+  authenticate,
+  renderError: (err) => renderError(err),
+  // Linode answers a path it does not serve with 404; the reason says what keyemu does not emulate.
+  unknownOperation: (req) =>
+    new EmulatorError('UnknownOperation', `Not found: keyemu does not emulate ${req.method} ${req.url.pathname}.`),
+})
