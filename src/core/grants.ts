@@ -28,15 +28,17 @@ export function bucketResources(bucket: string): string[] {
   return [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]
 }
 
+// Bucket names are unique only per region with some providers, and S3 ARNs carry no region: a grant
+// with a region holds only for requests made in that region.
 function grantStatement(grant: BucketGrant, index: number): PolicyStatement {
   return {
     Sid: `Grant${index}`,
     Effect: 'Allow',
     Action: actionsFor[grant.access],
     Resource: bucketResources(grant.bucket),
+    ...(grant.region && { Condition: { StringEquals: { 'aws:RequestedRegion': [grant.region] } } }),
   }
 }
-
 /**
  * A key scope written as the policy the evaluator judges it by.
  *

@@ -54,6 +54,8 @@ export function userPolicies(state: Readonly<State>, userId: string): NamedPolic
  */
 export function authorize(state: Readonly<State>, principal: Principal, request: RequestContext): Decision {
   const key = principal.keyId ? state.accessKeys[principal.keyId] : undefined
+  // A key deleted or deactivated since it authenticated speaks for nobody.
+  if (principal.keyId && key?.status !== 'Active') return { effect: 'implicit-deny' }
   const owner: Decision =
     principal.userId === null ? { effect: 'allow' } : evaluate(userPolicies(state, principal.userId), request)
   const decisions = key?.scope ? [owner, evaluate([scopePolicy(key.scope)], request)] : [owner]

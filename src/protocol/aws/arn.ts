@@ -54,6 +54,7 @@ export function requireAllowed(
       'aws:username': u?.name,
       'aws:userid': u?.id ?? principal.accountId,
       'aws:PrincipalAccount': principal.accountId,
+      'aws:RequestedRegion': principal.keyUse?.region,
       'aws:PrincipalArn': arn(),
     }
   }
