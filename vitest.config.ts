@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'dialects/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules', 'dist'],
     testTimeout: 20_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 })
