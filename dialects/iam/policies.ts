@@ -1,4 +1,5 @@
 import { EmulatorError } from '../../src/core/errors.js'
+import type { PolicyRef } from '../../src/core/policies.js'
 import { parsePolicyArn } from '../../src/protocol/aws/arn.js'
 import type { RouteContext } from '../../src/protocol/route.js'
 import { members, queryOperation } from '../../src/protocol/wire/aws-query.js'
@@ -20,13 +21,13 @@ import {
 const LIMITS = { maxAttachedPerUser: 10, maxInlineChars: 2048 }
 const MAX_MANAGED_POLICY_CHARS = 6144
 
-/** The policy an ARN names, which must be one of the caller's account. */
-function ownPolicy(ctx: RouteContext<unknown>, arn: string) {
-  const parsed = parsePolicyArn(arn, 'policyArn')
-  if (parsed.accountId !== ctx.principal.accountId) {
+/** The policy an ARN names, which must be one of the caller's account; messages name it by its ARN. */
+function ownPolicy(ctx: RouteContext<unknown>, arn: string): PolicyRef {
+  const { accountId, path, name } = parsePolicyArn(arn, 'policyArn')
+  if (accountId !== ctx.principal.accountId) {
     throw new EmulatorError('NotFound', `Policy ${arn} does not exist or is not attachable.`)
   }
-  return parsed
+  return { path, name, label: arn }
 }
 
 const accountPolicies = (accountId: string, path = '/') => `arn:aws:iam::${accountId}:policy${path}`
@@ -58,11 +59,9 @@ export const policyRoutes = [
     operation: 'GetPolicy',
     input: PolicyArnInput,
     handle(ctx) {
-      const { path, name } = ownPolicy(ctx, ctx.input.PolicyArn)
+      const policy = ownPolicy(ctx, ctx.input.PolicyArn)
       allow(ctx, 'GetPolicy', ctx.input.PolicyArn)
-      return {
-        Policy: renderPolicy(ctx.core.getPolicy(ctx.principal.accountId, path, name), { withDescription: true }),
-      }
+      return { Policy: renderPolicy(ctx.core.getPolicy(ctx.principal.accountId, policy), { withDescription: true }) }
     },
   }),
   ...queryOperation({
@@ -70,9 +69,9 @@ export const policyRoutes = [
     operation: 'GetPolicyVersion',
     input: GetPolicyVersionInput,
     handle(ctx) {
-      const { path, name } = ownPolicy(ctx, ctx.input.PolicyArn)
+      const ref = ownPolicy(ctx, ctx.input.PolicyArn)
       allow(ctx, 'GetPolicyVersion', ctx.input.PolicyArn)
-      const policy = ctx.core.getPolicy(ctx.principal.accountId, path, name)
+      const policy = ctx.core.getPolicy(ctx.principal.accountId, ref)
       if (ctx.input.VersionId !== 'v1') {
         throw new EmulatorError(
           'NotFound',
@@ -118,9 +117,9 @@ export const policyRoutes = [
     operation: 'DeletePolicy',
     input: PolicyArnInput,
     async handle(ctx) {
-      const { path, name } = ownPolicy(ctx, ctx.input.PolicyArn)
+      const policy = ownPolicy(ctx, ctx.input.PolicyArn)
       allow(ctx, 'DeletePolicy', ctx.input.PolicyArn)
-      await ctx.core.deletePolicy(ctx.principal.accountId, path, name)
+      await ctx.core.deletePolicy(ctx.principal.accountId, policy)
       return undefined
     },
   }),
@@ -132,14 +131,7 @@ export const policyRoutes = [
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
       allow(ctx, 'AttachUserPolicy', subject.arn)
       const policy = ownPolicy(ctx, ctx.input.PolicyArn)
-      try {
-        await ctx.core.attachUserPolicy(ctx.principal.accountId, ctx.input.UserName, policy, LIMITS)
-      } catch (err) {
-        if (err instanceof EmulatorError && err.detail.entity === 'policy') {
-          throw new EmulatorError('NotFound', `Policy ${ctx.input.PolicyArn} does not exist or is not attachable.`)
-        }
-        throw err
-      }
+      await ctx.core.attachUserPolicy(ctx.principal.accountId, ctx.input.UserName, policy, LIMITS)
       return undefined
     },
   }),
@@ -151,14 +143,7 @@ export const policyRoutes = [
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
       allow(ctx, 'DetachUserPolicy', subject.arn)
       const policy = ownPolicy(ctx, ctx.input.PolicyArn)
-      try {
-        await ctx.core.detachUserPolicy(ctx.principal.accountId, ctx.input.UserName, policy)
-      } catch (err) {
-        if (err instanceof EmulatorError && err.detail.entity === 'policy') {
-          throw new EmulatorError('NotFound', `Policy ${ctx.input.PolicyArn} was not found.`)
-        }
-        throw err
-      }
+      await ctx.core.detachUserPolicy(ctx.principal.accountId, ctx.input.UserName, policy)
       return undefined
     },
   }),

@@ -18,6 +18,15 @@ export interface ManagedPolicyView extends ManagedPolicy {
   attachmentCount: number
 }
 
+/** A managed policy named by path and name; `label` is how the caller's provider names it in messages (an ARN). */
+export interface PolicyRef {
+  path: string
+  name: string
+  label?: string
+}
+
+const labelOf = (ref: PolicyRef) => ref.label ?? `${ref.path}${ref.name}`
+
 export interface PolicyLimits {
   /** Most managed policies attached to one user. */
   maxAttachedPerUser?: number
@@ -61,8 +70,8 @@ export function policyOps(ctx: CoreContext) {
     },
 
     /** A policy found by its path and name within the account. */
-    getPolicy(accountId: string, path: string, name: string): ManagedPolicyView {
-      return ctx.store.read((state) => withCount(state, requirePolicy(state, accountId, path, name)))
+    getPolicy(accountId: string, ref: PolicyRef): ManagedPolicyView {
+      return ctx.store.read((state) => withCount(state, requirePolicy(state, accountId, ref)))
     },
 
     listPolicies(
@@ -79,9 +88,9 @@ export function policyOps(ctx: CoreContext) {
       })
     },
 
-    async deletePolicy(accountId: string, path: string, name: string): Promise<void> {
+    async deletePolicy(accountId: string, ref: PolicyRef): Promise<void> {
       await ctx.store.update((state) => {
-        const policy = requirePolicy(state, accountId, path, name)
+        const policy = requirePolicy(state, accountId, ref)
         if (attachmentCount(state, policy.id) > 0) {
           throw new EmulatorError('InUse', 'Cannot delete a policy attached to entities.', { entity: 'policy' })
         }
@@ -92,7 +101,7 @@ export function policyOps(ctx: CoreContext) {
     async attachUserPolicy(
       accountId: string,
       userName: string,
-      policy: { path: string; name: string },
+      policy: PolicyRef,
       limits: PolicyLimits = {},
     ): Promise<void> {
       await ctx.store.update((state) => {
@@ -116,7 +125,7 @@ export function policyOps(ctx: CoreContext) {
       })
     },
 
-    async detachUserPolicy(accountId: string, userName: string, policy: { path: string; name: string }): Promise<void> {
+    async detachUserPolicy(accountId: string, userName: string, policy: PolicyRef): Promise<void> {
       await ctx.store.update((state) => {
         const user = requireUser(state, accountId, userName)
         const found = findPolicy(state, accountId, policy.path, policy.name)
@@ -206,9 +215,9 @@ function findPolicy(state: Readonly<State>, accountId: string, path: string, nam
   return Object.values(state.policies).find((p) => p.accountId === accountId && p.path === path && p.name === name)
 }
 
-function requirePolicy(state: Readonly<State>, accountId: string, path: string, name: string): ManagedPolicy {
-  const policy = findPolicy(state, accountId, path, name)
-  if (!policy) throw new EmulatorError('NotFound', `Policy ${path}${name} was not found.`, { entity: 'policy' })
+function requirePolicy(state: Readonly<State>, accountId: string, ref: PolicyRef): ManagedPolicy {
+  const policy = findPolicy(state, accountId, ref.path, ref.name)
+  if (!policy) throw new EmulatorError('NotFound', `Policy ${labelOf(ref)} was not found.`, { entity: 'policy' })
   return policy
 }
 
