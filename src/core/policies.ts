@@ -108,13 +108,9 @@ export function policyOps(ctx: CoreContext) {
         const user = requireUser(state, accountId, userName)
         const found = findPolicy(state, accountId, policy.path, policy.name)
         if (!found) {
-          throw new EmulatorError(
-            'NotFound',
-            `Policy ${policy.path}${policy.name} does not exist or is not attachable.`,
-            {
-              entity: 'policy',
-            },
-          )
+          throw new EmulatorError('NotFound', `Policy ${labelOf(policy)} does not exist or is not attachable.`, {
+            entity: 'policy',
+          })
         }
         if (user.attachedPolicyIds.includes(found.id)) return
         const max = limits.maxAttachedPerUser
@@ -130,7 +126,7 @@ export function policyOps(ctx: CoreContext) {
         const user = requireUser(state, accountId, userName)
         const found = findPolicy(state, accountId, policy.path, policy.name)
         if (!found || !user.attachedPolicyIds.includes(found.id)) {
-          throw new EmulatorError('NotFound', `Policy ${policy.path}${policy.name} was not found.`, {
+          throw new EmulatorError('NotFound', `Policy ${labelOf(policy)} was not found.`, {
             entity: 'policy',
           })
         }
