@@ -59,6 +59,51 @@ interface KeyChain {
   keyId?: string
 }
 
+/**
+ * A create-then-delete request pair for autocannon. Each create leases an owner (user or bucket) from
+ * the pool, so no owner ever holds more than one key from this load, and its delete gives it back.
+ */
+function keyChain(
+  pool: string[],
+  keyIdIn: RegExp,
+  sign: { create(owner: string): object; remove(owner: string, keyId: string): object },
+): autocannon.Request[] {
+  const release = (chain: KeyChain) => {
+    if (chain.user) pool.push(chain.user)
+    chain.user = undefined
+    chain.keyId = undefined
+  }
+  return [
+    {
+      setupRequest(req, context) {
+        const chain = context as KeyChain
+        const owner = pool.pop()
+        if (!owner) throw new Error('owner pool exhausted')
+        chain.user = owner
+        return { ...req, ...sign.create(owner) }
+      },
+      onResponse(status, body, context) {
+        const chain = context as KeyChain
+        chain.keyId = status === 200 ? keyIdIn.exec(body)?.[1] : undefined
+      },
+    },
+    {
+      setupRequest(req, context) {
+        const chain = context as KeyChain
+        if (!chain.user || !chain.keyId) {
+          // The create failed (already counted as non-2xx): start the chain over.
+          release(chain)
+          return null as unknown as autocannon.Request
+        }
+        return { ...req, ...sign.remove(chain.user, chain.keyId) }
+      },
+      onResponse(_status, _body, context) {
+        release(context as KeyChain)
+      },
+    },
+  ]
+}
+
 export const scenarios: Scenario[] = [
   {
     name: 'iam ListAccessKeys (signed)',
@@ -78,41 +123,10 @@ export const scenarios: Scenario[] = [
       // Fresh users per run: a run that stops between a create and its delete leaves a key behind.
       const pool = Array.from({ length: 32 }, (_, i) => `keys-${run}-${i}`)
       for (const user of pool) await iamCall(t.url, 'CreateUser', { UserName: user })
-      const release = (chain: KeyChain) => {
-        if (chain.user) pool.push(chain.user)
-        chain.user = undefined
-        chain.keyId = undefined
-      }
-      return [
-        {
-          setupRequest(req, context) {
-            const chain = context as KeyChain
-            const user = pool.pop()
-            if (!user) throw new Error('user pool exhausted')
-            chain.user = user
-            return { ...req, ...signSync(t.host, iamBody('CreateAccessKey', { UserName: user })) }
-          },
-          onResponse(status, body, context) {
-            const chain = context as KeyChain
-            chain.keyId = status === 200 ? ACCESS_KEY_ID.exec(body)?.[1] : undefined
-          },
-        },
-        {
-          setupRequest(req, context) {
-            const chain = context as KeyChain
-            if (!chain.user || !chain.keyId) {
-              // The create failed (already counted as non-2xx): start the chain over.
-              release(chain)
-              return null as unknown as autocannon.Request
-            }
-            const body = iamBody('DeleteAccessKey', { UserName: chain.user, AccessKeyId: chain.keyId })
-            return { ...req, ...signSync(t.host, body) }
-          },
-          onResponse(_status, _body, context) {
-            release(context as KeyChain)
-          },
-        },
-      ]
+      return keyChain(pool, ACCESS_KEY_ID, {
+        create: (user) => signSync(t.host, iamBody('CreateAccessKey', { UserName: user })),
+        remove: (user, keyId) => signSync(t.host, iamBody('DeleteAccessKey', { UserName: user, AccessKeyId: keyId })),
+      })
     },
   },
   {
@@ -147,41 +161,12 @@ export const scenarios: Scenario[] = [
     async requests(t, run) {
       const pool = Array.from({ length: 32 }, (_, i) => `keys-${run}-${i}`.toLowerCase())
       for (const bucketName of pool) await lightsailCall(t.url, 'CreateBucket', { bucketName, bundleId: 'small_1_0' })
-      const release = (chain: KeyChain) => {
-        if (chain.user) pool.push(chain.user)
-        chain.user = undefined
-        chain.keyId = undefined
-      }
       const sign = (operation: string, input: object) =>
         signSync(t.host, JSON.stringify(input), new Date(), LIGHTSAIL_WIRE, operation)
-      return [
-        {
-          setupRequest(req, context) {
-            const chain = context as KeyChain
-            const bucketName = pool.pop()
-            if (!bucketName) throw new Error('bucket pool exhausted')
-            chain.user = bucketName
-            return { ...req, ...sign('CreateBucketAccessKey', { bucketName }) }
-          },
-          onResponse(status, body, context) {
-            const chain = context as KeyChain
-            chain.keyId = status === 200 ? LIGHTSAIL_KEY_ID.exec(body)?.[1] : undefined
-          },
-        },
-        {
-          setupRequest(req, context) {
-            const chain = context as KeyChain
-            if (!chain.user || !chain.keyId) {
-              release(chain)
-              return null as unknown as autocannon.Request
-            }
-            return { ...req, ...sign('DeleteBucketAccessKey', { bucketName: chain.user, accessKeyId: chain.keyId }) }
-          },
-          onResponse(_status, _body, context) {
-            release(context as KeyChain)
-          },
-        },
-      ]
+      return keyChain(pool, LIGHTSAIL_KEY_ID, {
+        create: (bucketName) => sign('CreateBucketAccessKey', { bucketName }),
+        remove: (bucketName, accessKeyId) => sign('DeleteBucketAccessKey', { bucketName, accessKeyId }),
+      })
     },
   },
   {
