@@ -17,18 +17,23 @@ export interface HandlerOptions {
 
 /**
  * MSW request handlers for every dialect, bound to the providers' real hosts, over a fresh store
- * loaded from the default seed (or `options.seed`, or a given `options.store`).
+ * loaded from the default seed (or `options.seed`, or a given `options.store`). The store is seeded
+ * in the background; the first request waits for it.
  *
  * @example
- * const server = setupServer(...(await createHandlers()))
+ * const server = setupServer(...createHandlers())
  * server.listen({ onUnhandledRequest: 'error' })
  */
-export async function createHandlers(options: HandlerOptions = {}): Promise<HttpHandler[]> {
-  const store = options.store ?? (await openStore({ initial: await initialState(options.seed, {}) }))
-  return toMswHandlers(dialects, { core: createCore({ store }), auth: options.auth ?? 'strict' })
+export function createHandlers(options: HandlerOptions = {}): HttpHandler[] {
+  const auth = options.auth ?? 'strict'
+  const deps = (async () => {
+    const store = options.store ?? (await openStore({ initial: await initialState(options.seed, {}) }))
+    return { core: createCore({ store }), auth }
+  })()
+  return toMswHandlers(dialects, deps)
 }
 
-/** A ready set of handlers over the default seed. */
-export const handlers: HttpHandler[] = await createHandlers()
+/** A set of handlers over the default seed. */
+export const handlers: HttpHandler[] = createHandlers()
 
 export { toMswHandlers }

@@ -11,14 +11,14 @@ describe('keyemu/msw', () => {
   afterAll(() => server.close())
 
   test('serves an SDK left at its real endpoint, with no port', async () => {
-    server.resetHandlers(...(await createHandlers()))
+    server.resetHandlers(...createHandlers())
     const iam = new IAMClient({ region: 'us-east-1', credentials: ROOT })
     await iam.send(new CreateUserCommand({ UserName: 'alice' }))
     expect((await iam.send(new ListUsersCommand({}))).Users?.map((u) => u.UserName)).toEqual(['alice'])
   })
 
   test('createHandlers gives each set a fresh store from the seed', async () => {
-    server.resetHandlers(...(await createHandlers()))
+    server.resetHandlers(...createHandlers())
     const iam = new IAMClient({ region: 'us-east-1', credentials: ROOT })
     expect((await iam.send(new ListUsersCommand({}))).Users).toEqual([])
   })
@@ -29,15 +29,22 @@ describe('keyemu/msw', () => {
         { id: '111111111111', name: 'other', realm: 'aws', rootKeys: [{ accessKeyId: 'k', secretAccessKey: 's' }] },
       ],
     }
-    server.resetHandlers(...(await createHandlers({ seed })))
+    server.resetHandlers(...createHandlers({ seed }))
     const iam = new IAMClient({ region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } })
     const { User } = await iam.send(new CreateUserCommand({ UserName: 'bob' }))
     expect(User?.Arn).toBe('arn:aws:iam::111111111111:user/bob')
     expect(handlers.length).toBeGreaterThan(0)
   })
 
+  test('a bad seed does not crash: the requests that need the store are refused, naming the field', async () => {
+    server.resetHandlers(...createHandlers({ seed: { accounts: [{ id: 'x' }] } as never }))
+    const res = await fetch('https://api.linode.com/v4/object-storage/keys', { headers: { authorization: 'Bearer t' } })
+    expect(res.status).toBe(500)
+    expect(await res.text()).toContain('accounts.0.name')
+  })
+
   test('with auth off, unsigned or unknown credentials act as the root of the seeded account', async () => {
-    server.resetHandlers(...(await createHandlers({ auth: 'off' })))
+    server.resetHandlers(...createHandlers({ auth: 'off' }))
     const iam = new IAMClient({
       region: 'us-east-1',
       credentials: { accessKeyId: 'whoever', secretAccessKey: 'whatever' },

@@ -54,10 +54,15 @@ const methods = {
  * anything else on that host in the dialect's error format.
  *
  * @example setupServer(...toMswHandlers(dialects, { core, auth: 'strict' }))
+ *
+ * `deps` may be a promise (a store still being seeded): the handlers are returned at once.
  */
-export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps): HttpHandler[] {
+export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<DispatchDeps>): HttpHandler[] {
+  // Handlers exist at once; a store still being seeded is awaited by the first request.
+  const ready = Promise.resolve(deps)
+  ready.catch(() => undefined) // a failed seed is reported to the request that awaits it, not as unhandled
   const serve = async ({ request }: { request: Request }, dialect: Dialect) =>
-    toResponse(await dispatch(dialect, await toWire(request), deps), request.method)
+    toResponse(await dispatch(dialect, await toWire(request), await ready), request.method)
   return dialects.flatMap((dialect) => {
     const onHost = (request: Request) => dialect.hosts.test(new URL(request.url).origin)
     const perRoute = dialect.routes.map((route: Route<unknown>) =>
