@@ -1,7 +1,7 @@
 import { EmulatorError, isEmulatorError } from '../../src/core/errors.js'
 import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
 import { defineDialect } from '../../src/protocol/route.js'
-import { queryParams } from '../../src/protocol/wire/aws-query.js'
+import { queryAction, queryParams } from '../../src/protocol/wire/aws-query.js'
 import { accessKeyRoutes } from './access-keys.js'
 import { policyRoutes } from './policies.js'
 import { renderError } from './render.js'
@@ -14,6 +14,7 @@ export default defineDialect({
   hosts: /^https:\/\/(iam(-fips)?\.amazonaws\.com|iam\.global\.api\.aws)$/,
   edge: { sigv4Service: 'iam', contentType: 'application/x-www-form-urlencoded' },
   routes: [...userRoutes, ...accessKeyRoutes, ...policyRoutes],
+  operationOf: queryAction,
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' }),
   renderError: (err, _req, requestId) => renderError(err, requestId),
   unknownOperation(req) {

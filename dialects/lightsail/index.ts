@@ -1,6 +1,6 @@
 import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
 import { defineDialect } from '../../src/protocol/route.js'
-import { unknownJsonOperation } from '../../src/protocol/wire/aws-json.js'
+import { amzTarget, unknownJsonOperation } from '../../src/protocol/wire/aws-json.js'
 import { accessKeyRoutes } from './access-keys.js'
 import { bucketRoutes } from './buckets.js'
 import { TARGET_PREFIX } from './caller.js'
@@ -11,6 +11,7 @@ export default defineDialect({
   hosts: /^https:\/\/lightsail(-fips)?\.[a-z0-9-]+\.amazonaws\.com$/,
   edge: { sigv4Service: 'lightsail', targetPrefix: TARGET_PREFIX },
   routes: [...bucketRoutes, ...accessKeyRoutes],
+  operationOf: amzTarget,
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'lightsail' }),
   renderError: (err, _req, requestId) => renderError(err, requestId),
   unknownOperation: unknownJsonOperation,

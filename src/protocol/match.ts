@@ -40,7 +40,21 @@ function matcher(route: Route<unknown>): (path: string) => Record<string, string
  * @example matchRoute(linode, req)?.params.keyId
  */
 export function matchRoute(dialect: Dialect, req: WireRequest): RouteMatch | undefined {
-  return matchOne(dialect.routes, req)
+  if (!dialect.operationOf) return matchOne(dialect.routes, req)
+  const operation = dialect.operationOf(req)
+  return operation === undefined ? undefined : matchOne(byOperation(dialect).get(operation) ?? [], req)
+}
+
+const operationIndexes = new WeakMap<Dialect, Map<string, Route<unknown>[]>>()
+
+function byOperation(dialect: Dialect): Map<string, Route<unknown>[]> {
+  let index = operationIndexes.get(dialect)
+  if (!index) {
+    index = new Map()
+    for (const route of dialect.routes) index.set(route.operation, [...(index.get(route.operation) ?? []), route])
+    operationIndexes.set(dialect, index)
+  }
+  return index
 }
 
 /** @example matchOne([route], req) */

@@ -68,6 +68,11 @@ export interface Dialect {
     contentType?: string
   }
   routes: Route<unknown>[]
+  /**
+   * For RPC dialects, the operation a request names (its Query Action, its X-Amz-Target): routes are
+   * then looked up by `operation` instead of tried one by one.
+   */
+  operationOf?: (req: WireRequest) => string | undefined
   /** Who is calling; throws an EmulatorError when the credentials are missing, unknown or wrong. */
   authenticate(ctx: AuthContext): Promise<Principal> | Principal
   renderError(err: EmulatorError, req: WireRequest, requestId: string): WireResponse
