@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { EmulatorError } from './errors.js'
-import { parsePolicyDocument, policyStatements } from './policy-document.js'
+import { parsePolicyDocument } from './policy-document.js'
 
 const allow = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }
 const doc = (statement: unknown, extra: Record<string, unknown> = {}) =>
@@ -226,17 +226,5 @@ describe('parsePolicyDocument rejects with MalformedPolicy', () => {
     const err = rejection(text)
     expect(err.code).toBe('MalformedPolicy')
     expect(err.message).toBe(message)
-  })
-})
-
-describe('policyStatements', () => {
-  test('lists the statements of several documents in order', () => {
-    const a = parsePolicyDocument(doc([allow, { ...allow, Sid: 'Two' }]))
-    const b = parsePolicyDocument(doc({ ...allow, Sid: 'Three' }))
-    expect(policyStatements(a, b).map(({ statement, index }) => [statement.Sid, index])).toEqual([
-      [undefined, 0],
-      ['Two', 1],
-      ['Three', 0],
-    ])
   })
 })

@@ -142,18 +142,6 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   return result
 }
 
-/**
- * Every statement of the given documents, in order, each with the document it came from.
- *
- * @example
- * for (const { statement } of policyStatements(a, b)) console.log(statement.Effect)
- */
-export function policyStatements(
-  ...docs: PolicyDocument[]
-): { document: PolicyDocument; statement: PolicyStatement; index: number }[] {
-  return docs.flatMap((document) => document.Statement.map((statement, index) => ({ document, statement, index })))
-}
-
 function checkStatement(s: PolicyStatement): void {
   if (s.Action !== undefined && s.NotAction !== undefined) {
     throw malformed('Policy statement must contain either Action or NotAction, not both.')

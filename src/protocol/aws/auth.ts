@@ -1,6 +1,6 @@
 import type { Core } from '../../core/core.js'
 import { EmulatorError } from '../../core/errors.js'
-import type { Principal } from '../../core/principals.js'
+import { type Principal, principalOfKey } from '../../core/principals.js'
 import type { AuthContext } from '../route.js'
 import { parseAmzDate, readSigV4, verifySigV4 } from './sigv4.js'
 
@@ -45,12 +45,7 @@ export async function authenticateSigV4(ctx: AuthContext, expect: SigV4Expectati
       throw new EmulatorError('InvalidSignature', `Signature expired: ${claim.amzDate} is now earlier than the expiry.`)
     }
   }
-  return {
-    accountId: key.accountId,
-    userId: key.userId,
-    keyId: key.id,
-    keyUse: { service: claim.service, region: claim.region },
-  }
+  return { ...principalOfKey(key), keyUse: { service: claim.service, region: claim.region } }
 }
 
 function defaultRoot(core: Core): Principal {
