@@ -1,5 +1,5 @@
 import { createEmulator } from '../src/emulator.js'
-import { AWS_KEY_SHAPE } from '../src/protocol/aws/key-shape.js'
+import { AWS_KEY_SHAPE, IAM_KEYS } from '../src/protocol/aws/key-shape.js'
 
 // Run with --expose-gc by bench/run.ts; sends one message with the figures, then exits.
 const ACCOUNT = '000000000000'
@@ -18,7 +18,12 @@ const started = performance.now()
 for (let i = 0; i < USERS; i++) {
   const user = await emulator.core.createUser({ accountId: ACCOUNT, name: `mem-${i}` })
   for (let k = 0; k < KEYS_PER_USER; k++) {
-    await emulator.core.createAccessKey({ accountId: ACCOUNT, userId: user.id, shape: AWS_KEY_SHAPE })
+    await emulator.core.createAccessKey({
+      namespace: IAM_KEYS,
+      accountId: ACCOUNT,
+      userId: user.id,
+      shape: AWS_KEY_SHAPE,
+    })
   }
 }
 const createMs = performance.now() - started

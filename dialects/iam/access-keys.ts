@@ -1,7 +1,7 @@
 import type { KeyFilter } from '../../src/core/access-keys.js'
 import { pageAfter } from '../../src/core/pagination.js'
 import { userArn } from '../../src/protocol/aws/arn.js'
-import { AWS_KEY_SHAPE } from '../../src/protocol/aws/key-shape.js'
+import { AWS_KEY_SHAPE, IAM_KEYS } from '../../src/protocol/aws/key-shape.js'
 import { members, queryOperation } from '../../src/protocol/wire/aws-query.js'
 import { allow, type Subject, subjectOf } from './identity.js'
 import { isoSeconds, NAMESPACE, pageFields, renderAccessKey } from './render.js'
@@ -20,6 +20,7 @@ const bySerial = (k: { serial: number }) => String(k.serial).padStart(12, '0')
 
 // IAM sees the long-term keys of users and root, never the keys other services hang on a bucket.
 const iamKeys = (accountId: string, subject?: Subject): KeyFilter => ({
+  namespace: IAM_KEYS,
   accountId,
   ...(subject && { userId: subject.userId }),
   bucketId: null,
@@ -34,6 +35,7 @@ export const accessKeyRoutes = [
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
       allow(ctx, 'CreateAccessKey', subject.arn)
       const key = await ctx.core.createAccessKey({
+        namespace: IAM_KEYS,
         accountId: ctx.principal.accountId,
         userId: subject.userId,
         shape: AWS_KEY_SHAPE,
@@ -81,10 +83,7 @@ export const accessKeyRoutes = [
     async handle(ctx) {
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
       allow(ctx, 'DeleteAccessKey', subject.arn)
-      await ctx.core.deleteAccessKey(
-        { accountId: ctx.principal.accountId, userId: subject.userId },
-        ctx.input.AccessKeyId,
-      )
+      await ctx.core.deleteAccessKey(iamKeys(ctx.principal.accountId, subject), ctx.input.AccessKeyId)
       return undefined
     },
   }),

@@ -1,5 +1,6 @@
+import type { KeyFilter } from '../../src/core/access-keys.js'
 import type { Bucket, KeyScope } from '../../src/core/model.js'
-import { AWS_KEY_SHAPE } from '../../src/protocol/aws/key-shape.js'
+import { AWS_KEY_SHAPE, LIGHTSAIL_BUCKET_KEYS } from '../../src/protocol/aws/key-shape.js'
 import { jsonOperation } from '../../src/protocol/wire/aws-json.js'
 import { allow, bucketOf, operations, TARGET_PREFIX } from './caller.js'
 import { bucketArn, renderAccessKey } from './render.js'
@@ -13,6 +14,12 @@ export function bucketKeyScope(bucket: Bucket): KeyScope {
   return { grants: [{ bucket: bucket.name, region: bucket.region, access: 'full' }], accountActions: [] }
 }
 
+const keysOf = (bucket: Bucket): KeyFilter => ({
+  namespace: LIGHTSAIL_BUCKET_KEYS,
+  accountId: bucket.accountId,
+  bucketId: bucket.id,
+})
+
 const target = (operation: string) => `${TARGET_PREFIX}.${operation}`
 
 export const accessKeyRoutes = [
@@ -23,6 +30,7 @@ export const accessKeyRoutes = [
       const bucket = bucketOf(ctx, ctx.input.bucketName)
       allow(ctx, 'CreateBucketAccessKey', bucketArn(bucket))
       const key = await ctx.core.createAccessKey({
+        namespace: LIGHTSAIL_BUCKET_KEYS,
         accountId: bucket.accountId,
         userId: null,
         shape: AWS_KEY_SHAPE,
@@ -42,7 +50,7 @@ export const accessKeyRoutes = [
     handle(ctx) {
       const bucket = bucketOf(ctx, ctx.input.bucketName)
       allow(ctx, 'GetBucketAccessKeys', bucketArn(bucket))
-      const keys = ctx.core.listAccessKeys({ accountId: bucket.accountId, bucketId: bucket.id })
+      const keys = ctx.core.listAccessKeys(keysOf(bucket))
       return { accessKeys: keys.map((k) => renderAccessKey(k)) }
     },
   }),
@@ -52,7 +60,7 @@ export const accessKeyRoutes = [
     async handle(ctx) {
       const bucket = bucketOf(ctx, ctx.input.bucketName)
       allow(ctx, 'DeleteBucketAccessKey', bucketArn(bucket))
-      await ctx.core.deleteAccessKey({ accountId: bucket.accountId, bucketId: bucket.id }, ctx.input.accessKeyId)
+      await ctx.core.deleteAccessKey(keysOf(bucket), ctx.input.accessKeyId)
       return { operations: operations(ctx, bucket, 'DeleteBucketAccessKey') }
     },
   }),

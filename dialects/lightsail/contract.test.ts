@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-lightsail'
 import { describe, expect, test } from 'vitest'
 import { principalOfKey } from '../../src/core/principals.js'
+import { IAM_KEYS } from '../../src/protocol/aws/key-shape.js'
 import { ROOT } from '../../test/support/aws-signing.js'
 import { failure as failOf } from '../../test/support/failure.js'
 import { forEachTransport, type Transport } from '../../test/support/transports.js'
@@ -76,6 +77,7 @@ forEachTransport('lightsail', (t: Transport) => {
     test('refuses a bucket name that any account already uses with InvalidInput', async () => {
       await t.core.createAccount({ id: '111111111111', name: 'other', realm: 'aws', regions: [{ id: 'us-east-1' }] })
       await t.core.importAccessKey({
+        namespace: IAM_KEYS,
         accountId: '111111111111',
         userId: null,
         accessKeyId: 'AKIAOTHERACCOUNTKEY1',

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest'
 import type { Principal } from '../../src/core/principals.js'
 import { forEachTransport, type Transport } from '../../test/support/transports.js'
+import { LINODE_KEYS } from './keys.js'
 
 const LINODE = 'https://api.linode.com'
 const ACCOUNT = 'linode-account'
@@ -81,13 +82,15 @@ forEachTransport('linode keys under the shared evaluator', (t: Transport) => {
 
   test('a revoked key no longer authenticates', async () => {
     const key = await createKey({ label: 'revoked', bucket_access: null })
-    const serial = t.core.listAccessKeys({ accountId: ACCOUNT }).find((k) => k.id === key.keyId)?.serial
+    const serial = t.core
+      .listAccessKeys({ namespace: LINODE_KEYS, accountId: ACCOUNT })
+      .find((k) => k.id === key.keyId)?.serial
     const res = await fetch(`${t.endpoint(LINODE)}/v4/object-storage/keys/${serial}`, {
       method: 'DELETE',
       headers: { authorization: 'Bearer keyemu-linode-token' },
     })
     expect(res.status).toBe(200)
-    expect(t.core.findKeyForAuth(key.keyId ?? '')).toBeUndefined()
+    expect(t.core.findKeyForAuth([LINODE_KEYS], key.keyId ?? '')).toBeUndefined()
     expect(effect(key, 's3:GetObject', 'arn:aws:s3:::example-bucket/a.txt')).toBe('implicit-deny')
   })
 })

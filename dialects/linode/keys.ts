@@ -30,8 +30,11 @@ const UNLIMITED: KeyScope = {
   accountActions: ['list-buckets', 'create-bucket'],
 }
 
+/** Linode's Object Storage keys: S3 credentials for Linode's clusters, never AWS credentials. */
+export const LINODE_KEYS = 'linode'
+
 // Object Storage keys belong to the account itself, never to a user or a bucket.
-const keysOf = (accountId: string): KeyFilter => ({ accountId, userId: null, bucketId: null })
+const keysOf = (accountId: string): KeyFilter => ({ namespace: LINODE_KEYS, accountId, userId: null, bucketId: null })
 
 /** The grants of a bucket_access list, or every problem with it (unknown regions, missing buckets, repeats). */
 function grantsOf(ctx: RouteContext<unknown>, account: Account, entries: BucketAccessInput[]) {
@@ -114,6 +117,7 @@ export const keyRoutes = [
       const scope: KeyScope = limited ? { grants, accountActions: ['list-buckets', 'create-bucket'] } : UNLIMITED
       const keyRegions = [...new Set([...asked, ...grants.flatMap((g) => (g.region ? [g.region] : []))])]
       const key = await ctx.core.createAccessKey({
+        namespace: LINODE_KEYS,
         accountId: account.id,
         userId: null,
         shape: LINODE_KEY_SHAPE,

@@ -2,6 +2,7 @@ import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError } from './errors.js'
 import type { Ids } from './ids.js'
 import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
+import { entry } from './store.js'
 
 /** An access key as shown after creation: everything but the secret. */
 export type AccessKeyView = Omit<AccessKey, 'secret'>
@@ -16,6 +17,7 @@ export interface KeyShape {
 }
 
 export interface NewAccessKey {
+  namespace: string
   accountId: string
   userId: string | null
   shape: KeyShape
@@ -28,10 +30,11 @@ export interface NewAccessKey {
 }
 
 /**
- * Which keys an operation may see: those of one account, and optionally of one owner, and of one
- * bucket (`bucketId: null`: only keys that belong to no bucket).
+ * Which keys an operation may see: those of one namespace and account, and optionally of one owner,
+ * and of one bucket (`bucketId: null`: only keys that belong to no bucket).
  */
 export interface KeyFilter {
+  namespace: string
   accountId: string
   userId?: string | null
   bucketId?: string | null
@@ -44,14 +47,15 @@ export function accessKeyOps(ctx: CoreContext) {
   return {
     /** The only call that returns the secret. */
     async createAccessKey(input: NewAccessKey): Promise<AccessKey> {
-      return ctx.store.update((state) => {
+      return ctx.store.update(({ state, put, setCounter }) => {
         requireAccount(state, input.accountId)
         if (input.quota) {
           const { per, max, name } = input.quota
+          const { namespace, accountId } = input
           const filter: KeyFilter =
             per === 'owner'
-              ? { accountId: input.accountId, userId: input.userId, bucketId: input.bucketId ?? null }
-              : { accountId: input.accountId, bucketId: input.bucketId ?? null }
+              ? { namespace, accountId, userId: input.userId, bucketId: input.bucketId ?? null }
+              : { namespace, accountId, bucketId: input.bucketId ?? null }
           if (keysMatching(state, filter).length >= max) {
             throw new EmulatorError('LimitExceeded', `Cannot exceed quota for ${name}: ${max}`, { quota: name, max })
           }
@@ -60,6 +64,7 @@ export function accessKeyOps(ctx: CoreContext) {
         const key: AccessKey = {
           id: uniqueKeyId(state, ctx.ids, input.shape),
           secret: ctx.ids.token('', SECRET_LENGTH, input.shape.secretAlphabet),
+          namespace: input.namespace,
           accountId: input.accountId,
           userId: input.userId,
           status: 'Active',
@@ -72,23 +77,24 @@ export function accessKeyOps(ctx: CoreContext) {
           ...(input.bucketId && { bucketId: input.bucketId }),
           ...(input.regions && { regions: [...input.regions] }),
         }
-        state.counters.keySerial = key.serial
-        state.accessKeys[key.id] = key
+        setCounter('keySerial', key.serial)
+        put('accessKeys', key.id, key)
         return { ...key }
       })
     },
 
     /** Add a key whose id and secret are given (seeding); the id must be unused. */
     async importAccessKey(input: {
+      namespace: string
       accountId: string
       userId: string | null
       accessKeyId: string
       secretAccessKey: string
       status?: AccessKeyStatus
     }): Promise<AccessKeyView> {
-      return ctx.store.update((state) => {
+      return ctx.store.update(({ state, put, setCounter }) => {
         requireAccount(state, input.accountId)
-        if (state.accessKeys[input.accessKeyId]) {
+        if (entry(state.accessKeys, input.accessKeyId)) {
           throw new EmulatorError('AlreadyExists', `Access key ${input.accessKeyId} already exists.`, {
             entity: 'access-key',
           })
@@ -97,6 +103,7 @@ export function accessKeyOps(ctx: CoreContext) {
         const key: AccessKey = {
           id: input.accessKeyId,
           secret: input.secretAccessKey,
+          namespace: input.namespace,
           accountId: input.accountId,
           userId: input.userId,
           status: input.status ?? 'Active',
@@ -105,8 +112,8 @@ export function accessKeyOps(ctx: CoreContext) {
           lastUsed: null,
           serial: state.counters.keySerial + 1,
         }
-        state.counters.keySerial = key.serial
-        state.accessKeys[key.id] = key
+        setCounter('keySerial', key.serial)
+        put('accessKeys', key.id, key)
         return view(key)
       })
     },
@@ -130,16 +137,21 @@ export function accessKeyOps(ctx: CoreContext) {
       })
     },
 
-    /** The key and its secret, for checking a signature; undefined when there is no such key. */
-    findKeyForAuth(keyId: string): Readonly<AccessKey> | undefined {
-      return ctx.store.read((state) => state.accessKeys[keyId])
+    /**
+     * The key and its secret, for checking a credential; undefined when no key of these namespaces
+     * has this id (a key of another namespace is no credential here).
+     */
+    findKeyForAuth(namespaces: readonly string[], keyId: string): Readonly<AccessKey> | undefined {
+      return ctx.store.read((state) => {
+        const key = entry(state.accessKeys, keyId)
+        return key && namespaces.includes(key.namespace) ? key : undefined
+      })
     },
 
     async setAccessKeyStatus(filter: KeyFilter, keyId: string, status: AccessKeyStatus): Promise<AccessKeyView> {
-      return ctx.store.update((state) => {
-        const key = requireKey(state, filter, keyId)
-        key.status = status
-        key.updatedAt = nowIso(ctx)
+      return ctx.store.update(({ state, put }) => {
+        const key = { ...requireKey(state, filter, keyId), status, updatedAt: nowIso(ctx) }
+        put('accessKeys', key.id, key)
         return view(key)
       })
     },
@@ -149,28 +161,31 @@ export function accessKeyOps(ctx: CoreContext) {
       keyId: string,
       changes: { label?: string; regions?: string[] },
     ): Promise<AccessKeyView> {
-      return ctx.store.update((state) => {
-        const key = requireKey(state, filter, keyId)
-        if (changes.label !== undefined) key.label = changes.label
-        if (changes.regions !== undefined) key.regions = [...changes.regions]
-        key.updatedAt = nowIso(ctx)
+      return ctx.store.update(({ state, put }) => {
+        const key = {
+          ...requireKey(state, filter, keyId),
+          ...(changes.label !== undefined && { label: changes.label }),
+          ...(changes.regions !== undefined && { regions: [...changes.regions] }),
+          updatedAt: nowIso(ctx),
+        }
+        put('accessKeys', key.id, key)
         return view(key)
       })
     },
 
     async deleteAccessKey(filter: KeyFilter, keyId: string): Promise<AccessKeyView> {
-      return ctx.store.update((state) => {
+      return ctx.store.update(({ state, remove }) => {
         const key = requireKey(state, filter, keyId)
-        delete state.accessKeys[key.id]
+        remove('accessKeys', key.id)
         return view(key)
       })
     },
 
     /** Note that a key was just used; not awaited, since it must not slow the call it records. */
     recordKeyUse(keyId: string, use: Omit<KeyUse, 'at'>): void {
-      ctx.store.touch((state) => {
-        const key = state.accessKeys[keyId]
-        if (key) key.lastUsed = { ...use, at: nowIso(ctx) }
+      ctx.store.touch(({ state, put }) => {
+        const key = entry(state.accessKeys, keyId)
+        if (key) put('accessKeys', keyId, { ...key, lastUsed: { ...use, at: nowIso(ctx) } })
       })
     },
   }
@@ -184,7 +199,7 @@ function view(key: AccessKey): AccessKeyView {
 export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessKey[] {
   const out: AccessKey[] = []
   for (const key of Object.values(state.accessKeys)) {
-    if (key.accountId !== filter.accountId) continue
+    if (key.namespace !== filter.namespace || key.accountId !== filter.accountId) continue
     if (filter.userId !== undefined && key.userId !== filter.userId) continue
     if (filter.bucketId !== undefined && (key.bucketId ?? null) !== filter.bucketId) continue
     out.push(key)
@@ -193,9 +208,10 @@ export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessK
 }
 
 function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): AccessKey {
-  const key = state.accessKeys[keyId]
+  const key = entry(state.accessKeys, keyId)
   const visible =
     key &&
+    key.namespace === filter.namespace &&
     key.accountId === filter.accountId &&
     (filter.userId === undefined || key.userId === filter.userId) &&
     (filter.bucketId === undefined || (key.bucketId ?? null) === filter.bucketId)
@@ -208,6 +224,6 @@ function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): A
 function uniqueKeyId(state: Readonly<State>, ids: Ids, shape: KeyShape): string {
   for (;;) {
     const id = ids.token(shape.idPrefix, shape.idLength, shape.idAlphabet)
-    if (!state.accessKeys[id]) return id
+    if (!entry(state.accessKeys, id)) return id
   }
 }

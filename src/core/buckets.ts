@@ -1,4 +1,3 @@
-import { keysMatching } from './access-keys.js'
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError } from './errors.js'
 import type { Bucket, State, Tag } from './model.js'
@@ -25,7 +24,7 @@ export interface BucketQuery {
 export function bucketOps(ctx: CoreContext) {
   return {
     async createBucket(input: NewBucket): Promise<Bucket> {
-      return ctx.store.update((state) => {
+      return ctx.store.update(({ state, put }) => {
         const account = requireAccount(state, input.accountId)
         if (!account.regions.some((r) => r.id === input.region)) {
           throw new EmulatorError('InvalidInput', `Region ${input.region} does not exist.`, { field: 'region' })
@@ -49,7 +48,7 @@ export function bucketOps(ctx: CoreContext) {
           tags: input.tags ?? [],
           settings: structuredClone(input.settings ?? {}),
         }
-        state.buckets[bucket.id] = bucket
+        put('buckets', bucket.id, bucket)
         return structuredClone(bucket)
       })
     },
@@ -80,27 +79,31 @@ export function bucketOps(ctx: CoreContext) {
       query: BucketQuery,
       change: { settings?: Record<string, unknown>; tags?: Tag[] },
     ): Promise<Bucket> {
-      return ctx.store.update((state) => {
-        const bucket = requireBucket(state, query)
-        bucket.settings = { ...bucket.settings, ...structuredClone(change.settings ?? {}) }
-        if (change.tags) bucket.tags = structuredClone(change.tags)
+      return ctx.store.update(({ state, put }) => {
+        const current = requireBucket(state, query)
+        const bucket = {
+          ...current,
+          settings: { ...current.settings, ...structuredClone(change.settings ?? {}) },
+          ...(change.tags && { tags: structuredClone(change.tags) }),
+        }
+        put('buckets', bucket.id, bucket)
         return structuredClone(bucket)
       })
     },
 
     /** Refused while keys belong to the bucket, unless `force`, which deletes them with it. */
     async deleteBucket(query: BucketQuery, options: { force?: boolean } = {}): Promise<Bucket> {
-      return ctx.store.update((state) => {
+      return ctx.store.update(({ state, remove }) => {
         const bucket = requireBucket(state, query)
-        const keys = keysMatching(state, { accountId: bucket.accountId, bucketId: bucket.id })
+        const keys = Object.values(state.accessKeys).filter((k) => k.bucketId === bucket.id)
         if (keys.length > 0 && !options.force) {
           throw new EmulatorError('InUse', `The bucket ${bucket.name} still has access keys; delete them first.`, {
             entity: 'bucket',
           })
         }
-        for (const key of keys) delete state.accessKeys[key.id]
-        delete state.buckets[bucket.id]
-        return bucket
+        for (const key of keys) remove('accessKeys', key.id)
+        remove('buckets', bucket.id)
+        return structuredClone(bucket)
       })
     },
   }

@@ -2,7 +2,7 @@ import type { Clock } from './clock.js'
 import { EmulatorError } from './errors.js'
 import type { Ids } from './ids.js'
 import type { Account, State, User } from './model.js'
-import type { Store } from './store.js'
+import { entry, type Store } from './store.js'
 
 /** What every core operation works with. */
 export interface CoreContext {
@@ -15,7 +15,7 @@ export const nowIso = (ctx: CoreContext): string => ctx.clock.now().toISOString(
 
 /** @example requireAccount(state, principal.accountId) */
 export function requireAccount(state: Readonly<State>, accountId: string): Account {
-  const account = state.accounts[accountId]
+  const account = entry(state.accounts, accountId)
   if (!account) throw new EmulatorError('NotFound', `The account ${accountId} cannot be found.`, { entity: 'account' })
   return account
 }

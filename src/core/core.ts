@@ -8,7 +8,7 @@ import { createIds, type Ids } from './ids.js'
 import type { Account, ApiToken } from './model.js'
 import { policyOps } from './policies.js'
 import { authorize, type Principal } from './principals.js'
-import type { Store } from './store.js'
+import { entry, type Store } from './store.js'
 import { userOps } from './users.js'
 
 export interface CoreOptions {
@@ -41,7 +41,7 @@ export function createCore(options: CoreOptions) {
 
     getAccount(accountId: string): Account | undefined {
       return ctx.store.read((state) => {
-        const account = state.accounts[accountId]
+        const account = entry(state.accounts, accountId)
         return account && structuredClone(account)
       })
     },
@@ -56,27 +56,27 @@ export function createCore(options: CoreOptions) {
 
     /** Add an account (seeding). */
     async createAccount(input: Omit<Account, 'createdAt'>): Promise<Account> {
-      return ctx.store.update((state) => {
-        if (state.accounts[input.id]) {
+      return ctx.store.update(({ state, put }) => {
+        if (entry(state.accounts, input.id)) {
           throw new EmulatorError('AlreadyExists', `Account ${input.id} already exists.`, { entity: 'account' })
         }
         const account: Account = { ...structuredClone(input), createdAt: ctx.clock.now().toISOString() }
-        state.accounts[account.id] = account
+        put('accounts', account.id, account)
         return structuredClone(account)
       })
     },
 
     /** Add a bearer token of an account (seeding). */
     async addToken(input: Omit<ApiToken, 'createdAt'>): Promise<void> {
-      await ctx.store.update((state) => {
+      await ctx.store.update(({ state, put }) => {
         requireAccount(state, input.accountId)
-        if (state.tokens[input.token]) throw new EmulatorError('AlreadyExists', 'That token already exists.')
-        state.tokens[input.token] = { ...structuredClone(input), createdAt: ctx.clock.now().toISOString() }
+        if (entry(state.tokens, input.token)) throw new EmulatorError('AlreadyExists', 'That token already exists.')
+        put('tokens', input.token, { ...structuredClone(input), createdAt: ctx.clock.now().toISOString() })
       })
     },
 
     findToken(token: string): Readonly<ApiToken> | undefined {
-      return ctx.store.read((state) => state.tokens[token])
+      return ctx.store.read((state) => entry(state.tokens, token))
     },
 
     authorize(principal: Principal, request: RequestContext): Decision {

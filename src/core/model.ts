@@ -47,6 +47,12 @@ export type AccessKeyStatus = 'Active' | 'Inactive'
 export interface AccessKey {
   id: string
   secret: string
+  /**
+   * The family of keys this key belongs to, declared by the dialect that issues it (AWS IAM keys,
+   * Lightsail bucket keys, Linode keys, ...). Every lookup names it: keys of another namespace are
+   * unknown there.
+   */
+  namespace: string
   accountId: string
   userId: string | null
   status: AccessKeyStatus

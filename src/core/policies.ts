@@ -3,6 +3,7 @@ import { EmulatorError } from './errors.js'
 import type { ManagedPolicy, State, Tag } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { parsePolicyDocument } from './policy-document.js'
+import { entry, setEntry } from './store.js'
 
 export interface NewManagedPolicy {
   accountId: string
@@ -39,7 +40,7 @@ export function policyOps(ctx: CoreContext) {
   return {
     async createPolicy(input: NewManagedPolicy): Promise<ManagedPolicyView> {
       parsePolicyDocument(input.document)
-      return ctx.store.update((state) => {
+      return ctx.store.update(({ state, put }) => {
         requireAccount(state, input.accountId)
         const lower = input.name.toLowerCase()
         const clash = Object.values(state.policies).some(
@@ -64,7 +65,7 @@ export function policyOps(ctx: CoreContext) {
           tags: input.tags ?? [],
           ...(input.description !== undefined && { description: input.description }),
         }
-        state.policies[policy.id] = policy
+        put('policies', policy.id, policy)
         return withCount(state, policy)
       })
     },
@@ -89,12 +90,12 @@ export function policyOps(ctx: CoreContext) {
     },
 
     async deletePolicy(accountId: string, ref: PolicyRef): Promise<void> {
-      await ctx.store.update((state) => {
+      await ctx.store.update(({ state, remove }) => {
         const policy = requirePolicy(state, accountId, ref)
         if (attachmentCount(state, policy.id) > 0) {
           throw new EmulatorError('InUse', 'Cannot delete a policy attached to entities.', { entity: 'policy' })
         }
-        delete state.policies[policy.id]
+        remove('policies', policy.id)
       })
     },
 
@@ -104,7 +105,7 @@ export function policyOps(ctx: CoreContext) {
       policy: PolicyRef,
       limits: PolicyLimits = {},
     ): Promise<void> {
-      await ctx.store.update((state) => {
+      await ctx.store.update(({ state, put }) => {
         const user = requireUser(state, accountId, userName)
         const found = findPolicy(state, accountId, policy.path, policy.name)
         if (!found) {
@@ -117,12 +118,12 @@ export function policyOps(ctx: CoreContext) {
         if (max !== undefined && user.attachedPolicyIds.length >= max) {
           throw new EmulatorError('LimitExceeded', `Cannot exceed quota for PoliciesPerUser: ${max}`)
         }
-        user.attachedPolicyIds.push(found.id)
+        put('users', user.id, { ...user, attachedPolicyIds: [...user.attachedPolicyIds, found.id] })
       })
     },
 
     async detachUserPolicy(accountId: string, userName: string, policy: PolicyRef): Promise<void> {
-      await ctx.store.update((state) => {
+      await ctx.store.update(({ state, put }) => {
         const user = requireUser(state, accountId, userName)
         const found = findPolicy(state, accountId, policy.path, policy.name)
         if (!found || !user.attachedPolicyIds.includes(found.id)) {
@@ -130,7 +131,7 @@ export function policyOps(ctx: CoreContext) {
             entity: 'policy',
           })
         }
-        user.attachedPolicyIds = user.attachedPolicyIds.filter((id) => id !== found.id)
+        put('users', user.id, { ...user, attachedPolicyIds: user.attachedPolicyIds.filter((id) => id !== found.id) })
       })
     },
 
@@ -143,7 +144,7 @@ export function policyOps(ctx: CoreContext) {
         const user = requireUser(state, accountId, userName)
         const prefix = query.pathPrefix ?? '/'
         const attached = user.attachedPolicyIds.flatMap((id) => {
-          const p = state.policies[id]
+          const p = entry(state.policies, id)
           return p?.path.startsWith(prefix) ? [p] : []
         })
         return pageAfter(sortedBy(attached, byName), query, byName)
@@ -159,22 +160,23 @@ export function policyOps(ctx: CoreContext) {
       limits: PolicyLimits = {},
     ): Promise<void> {
       parsePolicyDocument(document)
-      await ctx.store.update((state) => {
+      await ctx.store.update(({ state, put }) => {
         const user = requireUser(state, accountId, userName)
-        const next = { ...user.inlinePolicies, [name]: document }
+        const next = { ...user.inlinePolicies }
+        setEntry(next, name, document)
         const max = limits.maxInlineChars
         const size = Object.values(next).reduce((n, text) => n + text.replace(/\s/g, '').length, 0)
         if (max !== undefined && size > max) {
           throw new EmulatorError('LimitExceeded', `Maximum policy size of ${max} bytes exceeded for user ${user.name}`)
         }
-        user.inlinePolicies = next
+        put('users', user.id, { ...user, inlinePolicies: next })
       })
     },
 
     getUserPolicy(accountId: string, userName: string, name: string): { userName: string; document: string } {
       return ctx.store.read((state) => {
         const user = requireUser(state, accountId, userName)
-        const document = user.inlinePolicies[name]
+        const document = entry(user.inlinePolicies, name)
         if (document === undefined) throw noInline(userName, name)
         return { userName: user.name, document }
       })
@@ -188,11 +190,12 @@ export function policyOps(ctx: CoreContext) {
     },
 
     async deleteUserPolicy(accountId: string, userName: string, name: string): Promise<void> {
-      await ctx.store.update((state) => {
+      await ctx.store.update(({ state, put }) => {
         const user = requireUser(state, accountId, userName)
-        if (user.inlinePolicies[name] === undefined) throw noInline(userName, name)
-        const { [name]: _gone, ...rest } = user.inlinePolicies
-        user.inlinePolicies = rest
+        if (entry(user.inlinePolicies, name) === undefined) throw noInline(userName, name)
+        const rest = { ...user.inlinePolicies }
+        delete rest[name]
+        put('users', user.id, { ...user, inlinePolicies: rest })
       })
     },
   }

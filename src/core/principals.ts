@@ -2,6 +2,7 @@ import { type Decision, evaluate, type NamedPolicy, type RequestContext } from '
 import { scopePolicy } from './grants.js'
 import type { AccessKey, KeyUse, State } from './model.js'
 import { parsePolicyDocument } from './policy-document.js'
+import { entry } from './store.js'
 
 /** Who is calling: an account's root identity or one of its users, through a key or a token. */
 export interface Principal {
@@ -35,11 +36,11 @@ function parsedDocument(text: string): NamedPolicy['document'] {
 
 /** The identity policies of a user: inline ones, then attached managed ones. */
 export function userPolicies(state: Readonly<State>, userId: string): NamedPolicy[] {
-  const user = state.users[userId]
+  const user = entry(state.users, userId)
   if (!user) return []
   const inline = Object.entries(user.inlinePolicies).map(([name, text]) => ({ name, document: parsedDocument(text) }))
   const attached = user.attachedPolicyIds.flatMap((id) => {
-    const policy = state.policies[id]
+    const policy = entry(state.policies, id)
     return policy ? [{ name: policy.name, document: parsedDocument(policy.document) }] : []
   })
   return [...inline, ...attached]
@@ -53,7 +54,7 @@ export function userPolicies(state: Readonly<State>, userId: string): NamedPolic
  * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
  */
 export function authorize(state: Readonly<State>, principal: Principal, request: RequestContext): Decision {
-  const key = principal.keyId ? state.accessKeys[principal.keyId] : undefined
+  const key = principal.keyId ? entry(state.accessKeys, principal.keyId) : undefined
   // A key deleted or deactivated since it authenticated speaks for nobody.
   if (principal.keyId && key?.status !== 'Active') return { effect: 'implicit-deny' }
   const owner: Decision =

@@ -16,6 +16,8 @@ const seedKey = z
   .object({
     accessKeyId: z.string().min(1),
     secretAccessKey: z.string().min(1),
+    /** The key namespace; the account's realm when left out (an AWS account's keys are IAM keys). */
+    namespace: z.string().min(1).optional(),
     status: z.enum(['Active', 'Inactive']).default('Active'),
   })
   .strict()
@@ -105,7 +107,9 @@ export async function seedState(raw: unknown, deps: { clock?: Clock; ids?: Ids }
     })
     await core.createAccount({ id: account.id, name: account.name, realm: account.realm, regions: account.regions })
     for (const [k, key] of account.rootKeys.entries()) {
-      await guard(at(`rootKeys.${k}`), () => core.importAccessKey({ accountId: account.id, userId: null, ...key }))
+      await guard(at(`rootKeys.${k}`), () =>
+        core.importAccessKey({ accountId: account.id, userId: null, namespace: account.realm, ...key }),
+      )
     }
     for (const [t, token] of account.tokens.entries()) {
       await guard(at(`tokens.${t}`), () => core.addToken({ accountId: account.id, ...token }))
@@ -121,7 +125,8 @@ export async function seedState(raw: unknown, deps: { clock?: Clock; ids?: Ids }
           path: user.path,
           tags: user.tags,
         })
-        for (const key of user.keys) await core.importAccessKey({ accountId: account.id, userId: created.id, ...key })
+        for (const key of user.keys)
+          await core.importAccessKey({ accountId: account.id, userId: created.id, namespace: account.realm, ...key })
         for (const [name, doc] of Object.entries(user.inlinePolicies))
           await core.putUserPolicy(account.id, user.name, name, doc)
         for (const name of user.attachedPolicies) {

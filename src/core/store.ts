@@ -4,17 +4,33 @@ import { JSONFile } from 'lowdb/node'
 import { EmulatorError } from './errors.js'
 import { emptyState, type State } from './model.js'
 
+/** The collections of the state, each a record of entities by id. */
+export type Collection = Exclude<keyof State, 'counters'>
+export type EntityOf<C extends Collection> = State[C][string]
+
 /**
- * The state of one emulator, held by lowdb. Every change goes through `update`, whose function must
- * make all its checks before it changes anything: a function that throws leaves the state as it was.
- * With a file, `update` resolves only once the new state is on disk (written to a temporary file and
- * renamed over the old one, so the file is never half-written).
+ * One change to the state, made through `put` and `remove` only: stored entities are frozen, so a
+ * change made any other way throws, and a change that throws half-way is undone whole.
+ */
+export interface Transaction {
+  readonly state: Readonly<State>
+  /** Store `entity` under `id`, replacing what was there. */
+  put<C extends Collection>(collection: C, id: string, entity: EntityOf<C>): void
+  remove(collection: Collection, id: string): void
+  setCounter(name: keyof State['counters'], value: number): void
+}
+
+/**
+ * The state of one emulator, held by lowdb. Every change goes through `update`: either all of it
+ * happens or none of it does, whether its function throws half-way or the disk write fails. With a
+ * file, `update` resolves only once the new state is on disk (written to a temporary file and renamed
+ * over the old one, so the file is never half-written).
  */
 export interface Store {
   read<T>(fn: (state: Readonly<State>) => T): T
-  update<T>(fn: (state: State) => T): Promise<T>
+  update<T>(fn: (tx: Transaction) => T): Promise<T>
   /** A change that need not wait for the disk (bookkeeping such as a key's last use); flushed soon after. */
-  touch(fn: (state: State) => void): void
+  touch(fn: (tx: Transaction) => void): void
   /** A deep copy of the whole state. */
   snapshot(): State
   /** Put a whole new state in place (reset, seed). */
@@ -34,9 +50,73 @@ export interface StoreOptions {
 const TOUCH_FLUSH_MS = 100
 
 /**
+ * The entity stored under `id`, if any: only the record's own entries count, so ids a client sends
+ * (`constructor`, `__proto__`) never reach Object.prototype.
+ *
+ * @example entry(state.tokens, bearer)
+ */
+export function entry<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
+  return Object.hasOwn(record, id) ? record[id] : undefined
+}
+
+/** Set an own entry, even one named `__proto__`. @example setEntry(policies, name, text) */
+export function setEntry<T>(record: Record<string, T>, id: string, value: T): void {
+  Object.defineProperty(record, id, { value, writable: true, enumerable: true, configurable: true })
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+function frozenState(state: State): State {
+  for (const [name, records] of Object.entries(state)) {
+    if (name !== 'counters') for (const entity of Object.values(records as object)) deepFreeze(entity)
+  }
+  return state
+}
+
+type Undo = () => void
+
+function transaction(state: State, undo: Undo[]): Transaction {
+  const records = (collection: Collection) => state[collection] as Record<string, unknown>
+  return {
+    state,
+    put(collection, id, entity) {
+      const record = records(collection)
+      const had = Object.hasOwn(record, id)
+      const before = record[id]
+      setEntry(record, id, deepFreeze(entity))
+      undo.push(() => (had ? setEntry(record, id, before) : delete record[id]))
+    },
+    remove(collection, id) {
+      const record = records(collection)
+      if (!Object.hasOwn(record, id)) return
+      const before = record[id]
+      delete record[id]
+      undo.push(() => setEntry(record, id, before))
+    },
+    setCounter(name, value) {
+      const before = state.counters[name]
+      state.counters[name] = value
+      undo.push(() => {
+        state.counters[name] = before
+      })
+    },
+  }
+}
+
+function rollback(undo: Undo[]): void {
+  for (let i = undo.length - 1; i >= 0; i--) undo[i]?.()
+}
+
+/**
  * @example
  * const store = await openStore({ initial: seedState })
- * await store.update((s) => { s.accounts[a.id] = a })
+ * await store.update((tx) => tx.put('accounts', account.id, account))
  */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const file = options.file
@@ -49,8 +129,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     }
     if (!isState(db.data))
       throw new EmulatorError('InvalidInput', `${file} does not hold a keyemu state`, { field: file })
+    frozenState(db.data)
   } else {
-    db.data = options.initial ? structuredClone(options.initial) : emptyState()
+    db.data = frozenState(options.initial ? structuredClone(options.initial) : emptyState())
     if (file) await db.write()
   }
 
@@ -60,26 +141,55 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     pendingTouch = undefined
     if (file) await db.write()
   }
+  // Changes are applied in memory at once (so the next request sees them) and written in order.
+  let writing: Promise<void> = Promise.resolve()
+
+  // Run `fn` as one transaction: undone whole if it throws.
+  const apply = <T>(fn: (tx: Transaction) => T): { result: T; undo: Undo[] } => {
+    const undo: Undo[] = []
+    try {
+      return { result: fn(transaction(db.data, undo)), undo }
+    } catch (err) {
+      rollback(undo)
+      throw err
+    }
+  }
 
   return {
     file,
     read: (fn) => fn(db.data),
     async update(fn) {
-      const result = fn(db.data)
-      if (file) await db.write()
+      const { result, undo } = apply(fn)
+      if (!file || undo.length === 0) return result
+      const written = writing.then(() => db.write())
+      writing = written.catch(() => undefined)
+      try {
+        await written
+      } catch (err) {
+        // Memory and file must not disagree: what the disk refused did not happen.
+        rollback(undo)
+        throw new EmulatorError('Internal', `The state could not be written to ${file}: ${(err as Error).message}`)
+      }
       return result
     },
     touch(fn) {
-      fn(db.data)
+      apply(fn)
       if (file && !pendingTouch) {
-        pendingTouch = setTimeout(() => void flushTouches(), TOUCH_FLUSH_MS)
+        pendingTouch = setTimeout(() => void flushTouches().catch(() => undefined), TOUCH_FLUSH_MS)
         pendingTouch.unref()
       }
     },
     snapshot: () => structuredClone(db.data),
     async replace(state) {
-      db.data = structuredClone(state)
-      if (file) await db.write()
+      const before = db.data
+      db.data = frozenState(structuredClone(state))
+      if (!file) return
+      try {
+        await db.write()
+      } catch (err) {
+        db.data = before
+        throw new EmulatorError('Internal', `The state could not be written to ${file}: ${(err as Error).message}`)
+      }
     },
     close: flushTouches,
   }

@@ -2,6 +2,7 @@ import { type CoreContext, findUserByName, nowIso, requireAccount, requireUser }
 import { EmulatorError } from './errors.js'
 import type { Tag, User } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
+import { entry } from './store.js'
 
 export interface NewUser {
   accountId: string
@@ -16,7 +17,7 @@ export interface NewUser {
 export function userOps(ctx: CoreContext) {
   return {
     async createUser(input: NewUser): Promise<User> {
-      return ctx.store.update((state) => {
+      return ctx.store.update(({ state, put }) => {
         requireAccount(state, input.accountId)
         if (findUserByName(state, input.accountId, input.name)) {
           throw new EmulatorError('AlreadyExists', `User with name ${input.name} already exists.`, { entity: 'user' })
@@ -35,7 +36,7 @@ export function userOps(ctx: CoreContext) {
           inlinePolicies: {},
           attachedPolicyIds: [],
         }
-        state.users[user.id] = user
+        put('users', user.id, user)
         return structuredClone(user)
       })
     },
@@ -47,7 +48,7 @@ export function userOps(ctx: CoreContext) {
 
     /** The stored user itself: read it, never change it. */
     getUserById(userId: string): Readonly<User> | undefined {
-      return ctx.store.read((state) => state.users[userId])
+      return ctx.store.read((state) => entry(state.users, userId))
     },
 
     listUsers(accountId: string, page: { pathPrefix?: string } & PageRequest): CursorPage<User> {
@@ -61,7 +62,7 @@ export function userOps(ctx: CoreContext) {
 
     /** Refused while the user still has keys or policies, as IAM refuses it. */
     async deleteUser(accountId: string, name: string): Promise<void> {
-      await ctx.store.update((state) => {
+      await ctx.store.update(({ state, remove }) => {
         const user = requireUser(state, accountId, name)
         if (Object.values(state.accessKeys).some((k) => k.userId === user.id)) {
           throw new EmulatorError('InUse', 'Cannot delete entity, must delete access keys first.', { entity: 'user' })
@@ -72,7 +73,7 @@ export function userOps(ctx: CoreContext) {
         if (user.attachedPolicyIds.length > 0) {
           throw new EmulatorError('InUse', 'Cannot delete entity, must detach all policies first.', { entity: 'user' })
         }
-        delete state.users[user.id]
+        remove('users', user.id)
       })
     },
   }

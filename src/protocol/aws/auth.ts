@@ -2,6 +2,7 @@ import type { Core } from '../../core/core.js'
 import { EmulatorError } from '../../core/errors.js'
 import { type Principal, principalOfKey } from '../../core/principals.js'
 import type { AuthContext } from '../route.js'
+import { AWS_CREDENTIALS } from './key-shape.js'
 import { parseAmzDate, readSigV4, verifySigV4 } from './sigv4.js'
 
 /** The realm of the AWS accounts every AWS dialect serves. */
@@ -25,7 +26,7 @@ export async function authenticateSigV4(ctx: AuthContext, expect: SigV4Expectati
     throw new EmulatorError('MissingCredentials', 'Request is missing Authentication Token')
   }
   if (typeof claim === 'string') throw new EmulatorError('InvalidSignature', claim, { wireCode: 'IncompleteSignature' })
-  const key = ctx.core.findKeyForAuth(claim.accessKeyId)
+  const key = ctx.core.findKeyForAuth(AWS_CREDENTIALS, claim.accessKeyId)
   if (key?.status !== 'Active') {
     throw new EmulatorError('UnknownCredentials', 'The security token included in the request is invalid.')
   }

@@ -12,3 +12,10 @@ export const AWS_KEY_SHAPE: KeyShape = {
   idAlphabet: 'base32',
   secretAlphabet: 'secret',
 }
+
+/** The key namespace of IAM's long-term keys (users' and the account root's); also the AWS realm's name. */
+export const IAM_KEYS = 'aws'
+/** The key namespace of Lightsail's bucket access keys: AWS credentials too, confined to their bucket. */
+export const LIGHTSAIL_BUCKET_KEYS = 'lightsail'
+/** The key namespaces whose keys sign AWS requests: any other key is unknown to an AWS service. */
+export const AWS_CREDENTIALS: readonly string[] = [IAM_KEYS, LIGHTSAIL_BUCKET_KEYS]

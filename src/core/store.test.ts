@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { createCore } from './core.js'
+import { emptyState } from './model.js'
+import { entry, openStore } from './store.js'
+
+const account = { id: 'acct', name: 'a', realm: 'test', regions: [] }
+
+describe('store transactions', () => {
+  test('a change that throws half-way is undone whole', async () => {
+    const store = await openStore()
+    const core = createCore({ store })
+    await core.createAccount(account)
+    const before = store.snapshot()
+    await expect(
+      store.update(({ state, put, remove, setCounter }) => {
+        put('tokens', 't1', { token: 't1', accountId: 'acct', label: 'x', scopes: ['*'], createdAt: 'now' })
+        setCounter('keySerial', 99)
+        remove('accounts', 'acct')
+        throw new Error(`boom after ${Object.keys(state.tokens).length} token`)
+      }),
+    ).rejects.toThrow('boom')
+    expect(store.snapshot()).toEqual(before)
+  })
+
+  test('stored entities are frozen: a change made around the transaction throws and is undone', async () => {
+    const store = await openStore()
+    const core = createCore({ store })
+    await core.createAccount(account)
+    const before = store.snapshot()
+    await expect(
+      store.update(({ state, put }) => {
+        put('tokens', 't1', { token: 't1', accountId: 'acct', label: 'x', scopes: ['*'], createdAt: 'now' })
+        ;(state.accounts.acct as { name: string }).name = 'changed in place'
+      }),
+    ).rejects.toThrow(TypeError)
+    expect(store.snapshot()).toEqual(before)
+  })
+
+  test('a change the disk refuses is not kept in memory either', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    const file = join(dir, 'state.json')
+    const store = await openStore({ file, initial: emptyState() })
+    const core = createCore({ store })
+    await core.createAccount(account)
+    const before = store.snapshot()
+    rmSync(dir, { recursive: true })
+    await expect(core.createAccount({ ...account, id: 'second' })).rejects.toMatchObject({ code: 'Internal' })
+    expect(store.snapshot()).toEqual(before)
+  })
+
+  test('ids a client sends never reach Object.prototype', async () => {
+    const store = await openStore()
+    const core = createCore({ store })
+    for (const id of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(core.findToken(id)).toBeUndefined()
+      expect(core.getAccount(id)).toBeUndefined()
+      expect(core.findKeyForAuth(['aws'], id)).toBeUndefined()
+    }
+    await core.createAccount(account)
+    await core.addToken({ token: '__proto__', accountId: 'acct', label: 'odd', scopes: ['*'] })
+    expect(core.findToken('__proto__')?.accountId).toBe('acct')
+    expect(Object.getPrototypeOf(store.snapshot().tokens)).toBe(Object.prototype)
+    expect(store.read((s) => entry(s.tokens, 'constructor'))).toBeUndefined()
+  })
+
+  test('the file on disk holds what memory holds after every change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    const file = join(dir, 'state.json')
+    const store = await openStore({ file, initial: emptyState() })
+    const core = createCore({ store })
+    await core.createAccount(account)
+    await expect(core.createAccount(account)).rejects.toMatchObject({ code: 'AlreadyExists' })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(store.snapshot())
+    rmSync(dir, { recursive: true })
+  })
+})
