@@ -1,10 +1,11 @@
-import type { KeyFilter } from '../../src/core/access-keys.js'
+import type { AccessKeyView, KeyFilter } from '../../src/core/access-keys.js'
+import type { Core } from '../../src/core/core.js'
 import { pageAfter } from '../../src/core/pagination.js'
 import { userArn } from '../../src/protocol/aws/arn.js'
 import { AWS_KEY_SHAPE, IAM_KEYS } from '../../src/protocol/aws/key-shape.js'
-import { members, queryOperation } from '../../src/protocol/wire/aws-query.js'
-import { allow, type Subject, subjectOf } from './identity.js'
-import { isoSeconds, NAMESPACE, pageFields, renderAccessKey } from './render.js'
+import { members } from '../../src/protocol/wire/aws-query.js'
+import { iamOperation, type Subject, subjectArn, subjectOf } from './identity.js'
+import { isoSeconds, pageFields, renderAccessKey } from './render.js'
 import {
   CreateAccessKeyInput,
   DeleteAccessKeyInput,
@@ -15,6 +16,8 @@ import {
 
 // Inactive keys count too: deactivating a key does not free its slot.
 const KEY_QUOTA = { per: 'owner', max: 2, name: 'AccessKeysPerUser' } as const
+
+const ownerOf = (core: Core, key: AccessKeyView) => (key.userId ? core.getUserById(key.userId) : undefined)
 
 const bySerial = (k: { serial: number }) => String(k.serial).padStart(12, '0')
 
@@ -27,13 +30,12 @@ const iamKeys = (accountId: string, subject?: Subject): KeyFilter => ({
 })
 
 export const accessKeyRoutes = [
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'CreateAccessKey',
     input: CreateAccessKeyInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'CreateAccessKey', subject.arn)
       const key = await ctx.core.createAccessKey({
         namespace: IAM_KEYS,
         accountId: ctx.principal.accountId,
@@ -44,14 +46,13 @@ export const accessKeyRoutes = [
       return { AccessKey: renderAccessKey(key, subject.userName, key.secret) }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'ListAccessKeys',
     input: ListAccessKeysInput,
+    resource: (ctx) => subjectArn(ctx),
     handle(ctx) {
       const { UserName, Marker, MaxItems = 100 } = ctx.input
       const subject = subjectOf(ctx.core, ctx.principal, UserName)
-      allow(ctx, 'ListAccessKeys', subject.arn)
       const keys = ctx.core.listAccessKeys(iamKeys(ctx.principal.accountId, subject))
       const page = pageAfter(keys, { cursor: Marker, limit: MaxItems, field: 'Marker' }, bySerial)
       return {
@@ -61,13 +62,12 @@ export const accessKeyRoutes = [
       }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'UpdateAccessKey',
     input: UpdateAccessKeyInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'UpdateAccessKey', subject.arn)
       await ctx.core.setAccessKeyStatus(
         iamKeys(ctx.principal.accountId, subject),
         ctx.input.AccessKeyId,
@@ -76,30 +76,27 @@ export const accessKeyRoutes = [
       return undefined
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'DeleteAccessKey',
     input: DeleteAccessKeyInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'DeleteAccessKey', subject.arn)
       await ctx.core.deleteAccessKey(iamKeys(ctx.principal.accountId, subject), ctx.input.AccessKeyId)
       return undefined
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'GetAccessKeyLastUsed',
     input: GetAccessKeyLastUsedInput,
-    handle(ctx) {
+    resource(ctx) {
       const accountId = ctx.principal.accountId
-      const key = ctx.core.getAccessKey(iamKeys(accountId), ctx.input.AccessKeyId)
-      const owner = key.userId ? ctx.core.getUserById(key.userId) : undefined
-      allow(
-        ctx,
-        'GetAccessKeyLastUsed',
-        owner ? userArn(accountId, owner.path, owner.name) : `arn:aws:iam::${accountId}:root`,
-      )
+      const owner = ownerOf(ctx.core, ctx.core.getAccessKey(iamKeys(accountId), ctx.input.AccessKeyId))
+      return owner ? userArn(accountId, owner.path, owner.name) : `arn:aws:iam::${accountId}:root`
+    },
+    handle(ctx) {
+      const key = ctx.core.getAccessKey(iamKeys(ctx.principal.accountId), ctx.input.AccessKeyId)
+      const owner = ownerOf(ctx.core, key)
       const used = key.lastUsed
       return {
         ...(owner && { UserName: owner.name }),

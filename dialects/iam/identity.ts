@@ -1,7 +1,10 @@
+import type { z } from 'zod'
 import type { Core } from '../../src/core/core.js'
 import type { Principal } from '../../src/core/principals.js'
-import { requireAllowed, userArn } from '../../src/protocol/aws/arn.js'
-import type { RouteContext } from '../../src/protocol/route.js'
+import { userArn } from '../../src/protocol/aws/arn.js'
+import type { Route, RouteContext } from '../../src/protocol/route.js'
+import { queryOperation, type XmlObject } from '../../src/protocol/wire/aws-query.js'
+import { NAMESPACE } from './render.js'
 
 /** The identity an operation is about: a user, or the account root (`userId: null`). */
 export interface Subject {
@@ -28,7 +31,27 @@ export function subjectOf(core: Core, principal: Principal, userName: string | u
   return { userId: null, userName: undefined, arn: `arn:aws:iam::${principal.accountId}:root` }
 }
 
-/** Refuse unless the caller may take `iam:<operation>` on `resource`. */
-export function allow(ctx: RouteContext<unknown>, operation: string, resource: string): void {
-  requireAllowed(ctx.core, ctx.principal, ctx.req, `iam:${operation}`, resource)
+/** The ARN of the operation's subject (the user named by `UserName`, else the caller), as its resource. */
+export function subjectArn(ctx: RouteContext<{ UserName?: string | undefined }>): string {
+  return subjectOf(ctx.core, ctx.principal, ctx.input.UserName).arn
+}
+
+/**
+ * The routes of one IAM operation: Query in, XML out, needing `iam:<operation>` on `resource`.
+ *
+ * @example iamOperation({ operation: 'GetUser', input: GetUserInput, resource: subjectArn, handle })
+ */
+export function iamOperation<S extends z.ZodType>(spec: {
+  operation: string
+  input: S
+  resource: (ctx: RouteContext<z.output<S>>) => string
+  handle: (ctx: RouteContext<z.output<S>>) => Promise<XmlObject | undefined> | XmlObject | undefined
+}): Route<unknown>[] {
+  return queryOperation({
+    namespace: NAMESPACE,
+    operation: spec.operation,
+    input: spec.input,
+    authorize: (ctx) => ({ action: `iam:${spec.operation}`, resource: spec.resource(ctx) }),
+    handle: spec.handle,
+  })
 }

@@ -1,5 +1,6 @@
 import { EmulatorError, isEmulatorError } from '../../src/core/errors.js'
 import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
+import { authorizeAws } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { queryAction, queryParams } from '../../src/protocol/wire/aws-query.js'
 import { accessKeyRoutes } from './access-keys.js'
@@ -16,6 +17,7 @@ export default defineDialect({
   routes: [...userRoutes, ...accessKeyRoutes, ...policyRoutes],
   operationOf: queryAction,
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' }),
+  authorize: authorizeAws,
   renderError: (err, _req, requestId) => renderError(err, requestId),
   unknownOperation(req) {
     let action: string | null
@@ -26,9 +28,7 @@ export default defineDialect({
       throw err
     }
     if (action === null) {
-      return new EmulatorError('UnknownOperation', 'The request must contain the parameter Action.', {
-        wireCode: 'MissingAction',
-      })
+      return new EmulatorError('MissingOperation', 'The request must contain the parameter Action.')
     }
     return new EmulatorError('UnknownOperation', `Could not find operation ${action} for version 2010-05-08.`)
   },

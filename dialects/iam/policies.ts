@@ -2,9 +2,9 @@ import { EmulatorError } from '../../src/core/errors.js'
 import type { PolicyRef } from '../../src/core/policies.js'
 import { parsePolicyArn } from '../../src/protocol/aws/arn.js'
 import type { RouteContext } from '../../src/protocol/route.js'
-import { members, queryOperation } from '../../src/protocol/wire/aws-query.js'
-import { allow, subjectOf } from './identity.js'
-import { encodeDocument, isoSeconds, NAMESPACE, pageFields, renderPolicy } from './render.js'
+import { members } from '../../src/protocol/wire/aws-query.js'
+import { iamOperation, subjectArn } from './identity.js'
+import { encodeDocument, isoSeconds, pageFields, renderPolicy } from './render.js'
 import {
   CreatePolicyInput,
   GetPolicyVersionInput,
@@ -33,13 +33,12 @@ function ownPolicy(ctx: RouteContext<unknown>, arn: string): PolicyRef {
 const accountPolicies = (accountId: string, path = '/') => `arn:aws:iam::${accountId}:policy${path}`
 
 export const policyRoutes = [
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'CreatePolicy',
     input: CreatePolicyInput,
+    resource: (ctx) => `${accountPolicies(ctx.principal.accountId, ctx.input.Path ?? '/')}${ctx.input.PolicyName}`,
     async handle(ctx) {
       const { PolicyName, PolicyDocument, Path = '/', Description, Tags = [] } = ctx.input
-      allow(ctx, 'CreatePolicy', `${accountPolicies(ctx.principal.accountId, Path)}${PolicyName}`)
       if (PolicyDocument.replace(/\s/g, '').length > MAX_MANAGED_POLICY_CHARS) {
         throw new EmulatorError('LimitExceeded', `Cannot exceed quota for PolicySize: ${MAX_MANAGED_POLICY_CHARS}`)
       }
@@ -54,23 +53,21 @@ export const policyRoutes = [
       return { Policy: renderPolicy(policy, { withDescription: true }) }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'GetPolicy',
     input: PolicyArnInput,
+    resource: (ctx) => ctx.input.PolicyArn,
     handle(ctx) {
       const policy = ownPolicy(ctx, ctx.input.PolicyArn)
-      allow(ctx, 'GetPolicy', ctx.input.PolicyArn)
       return { Policy: renderPolicy(ctx.core.getPolicy(ctx.principal.accountId, policy), { withDescription: true }) }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'GetPolicyVersion',
     input: GetPolicyVersionInput,
+    resource: (ctx) => ctx.input.PolicyArn,
     handle(ctx) {
       const ref = ownPolicy(ctx, ctx.input.PolicyArn)
-      allow(ctx, 'GetPolicyVersion', ctx.input.PolicyArn)
       const policy = ctx.core.getPolicy(ctx.principal.accountId, ref)
       if (ctx.input.VersionId !== 'v1') {
         throw new EmulatorError(
@@ -88,13 +85,12 @@ export const policyRoutes = [
       }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'ListPolicies',
     input: ListPoliciesInput,
+    resource: (ctx) => accountPolicies(ctx.principal.accountId, ctx.input.PathPrefix ?? '/'),
     handle(ctx) {
       const { Scope = 'All', OnlyAttached = false, PathPrefix = '/', Marker, MaxItems = 100 } = ctx.input
-      allow(ctx, 'ListPolicies', accountPolicies(ctx.principal.accountId, PathPrefix))
       // keyemu holds no AWS-managed policies, so Scope=AWS lists nothing.
       const page =
         Scope === 'AWS'
@@ -112,49 +108,42 @@ export const policyRoutes = [
       }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'DeletePolicy',
     input: PolicyArnInput,
+    resource: (ctx) => ctx.input.PolicyArn,
     async handle(ctx) {
       const policy = ownPolicy(ctx, ctx.input.PolicyArn)
-      allow(ctx, 'DeletePolicy', ctx.input.PolicyArn)
       await ctx.core.deletePolicy(ctx.principal.accountId, policy)
       return undefined
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'AttachUserPolicy',
     input: UserPolicyArnInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
-      const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'AttachUserPolicy', subject.arn)
       const policy = ownPolicy(ctx, ctx.input.PolicyArn)
       await ctx.core.attachUserPolicy(ctx.principal.accountId, ctx.input.UserName, policy, LIMITS)
       return undefined
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'DetachUserPolicy',
     input: UserPolicyArnInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
-      const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'DetachUserPolicy', subject.arn)
       const policy = ownPolicy(ctx, ctx.input.PolicyArn)
       await ctx.core.detachUserPolicy(ctx.principal.accountId, ctx.input.UserName, policy)
       return undefined
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'ListAttachedUserPolicies',
     input: ListAttachedUserPoliciesInput,
+    resource: (ctx) => subjectArn(ctx),
     handle(ctx) {
       const { UserName, PathPrefix = '/', Marker, MaxItems = 100 } = ctx.input
-      const subject = subjectOf(ctx.core, ctx.principal, UserName)
-      allow(ctx, 'ListAttachedUserPolicies', subject.arn)
       const page = ctx.core.listAttachedUserPolicies(ctx.principal.accountId, UserName, {
         pathPrefix: PathPrefix,
         cursor: Marker,
@@ -168,25 +157,21 @@ export const policyRoutes = [
       return { AttachedPolicies: members(attached), ...pageFields(page.next) }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'PutUserPolicy',
     input: PutUserPolicyInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
       const { UserName, PolicyName, PolicyDocument } = ctx.input
-      const subject = subjectOf(ctx.core, ctx.principal, UserName)
-      allow(ctx, 'PutUserPolicy', subject.arn)
       await ctx.core.putUserPolicy(ctx.principal.accountId, UserName, PolicyName, PolicyDocument, LIMITS)
       return undefined
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'GetUserPolicy',
     input: UserPolicyInput,
+    resource: (ctx) => subjectArn(ctx),
     handle(ctx) {
-      const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'GetUserPolicy', subject.arn)
       const found = ctx.core.getUserPolicy(ctx.principal.accountId, ctx.input.UserName, ctx.input.PolicyName)
       return {
         UserName: found.userName,
@@ -195,14 +180,12 @@ export const policyRoutes = [
       }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'ListUserPolicies',
     input: ListUserPoliciesInput,
+    resource: (ctx) => subjectArn(ctx),
     handle(ctx) {
       const { UserName, Marker, MaxItems = 100 } = ctx.input
-      const subject = subjectOf(ctx.core, ctx.principal, UserName)
-      allow(ctx, 'ListUserPolicies', subject.arn)
       const page = ctx.core.listUserPolicies(ctx.principal.accountId, UserName, {
         cursor: Marker,
         limit: MaxItems,
@@ -211,13 +194,11 @@ export const policyRoutes = [
       return { PolicyNames: members(page.items), ...pageFields(page.next) }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'DeleteUserPolicy',
     input: UserPolicyInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
-      const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'DeleteUserPolicy', subject.arn)
       await ctx.core.deleteUserPolicy(ctx.principal.accountId, ctx.input.UserName, ctx.input.PolicyName)
       return undefined
     },

@@ -13,28 +13,25 @@ const wire: Record<ErrorCode, [status: number, code: string]> = {
   InvalidInput: [400, 'ValidationError'],
   MalformedPolicy: [400, 'MalformedPolicyDocument'],
   MissingCredentials: [403, 'MissingAuthenticationToken'],
+  MalformedCredentials: [400, 'IncompleteSignature'],
   UnknownCredentials: [403, 'InvalidClientTokenId'],
   InvalidSignature: [403, 'SignatureDoesNotMatch'],
+  ExpiredCredentials: [403, 'SignatureDoesNotMatch'],
   Forbidden: [403, 'AccessDenied'],
+  InsufficientScope: [403, 'AccessDenied'],
   NotFound: [404, 'NoSuchEntity'],
   AlreadyExists: [409, 'EntityAlreadyExists'],
   LimitExceeded: [409, 'LimitExceeded'],
   InUse: [409, 'DeleteConflict'],
   UnknownOperation: [400, 'InvalidAction'],
+  MissingOperation: [400, 'MissingAction'],
   PayloadTooLarge: [413, 'RequestEntityTooLarge'],
   Internal: [500, 'ServiceFailure'],
 }
 
-// Codes a core error may ask for instead of the default of its kind, with their statuses.
-const wireCodes: Record<string, number> = { IncompleteSignature: 400, MissingAction: 400, InvalidInput: 400 }
-
 /** @example renderError(new EmulatorError('NotFound', 'The user with name bob cannot be found.'), requestId) */
 export function renderError(err: EmulatorError, requestId: string): WireResponse {
   const [status, code] = wire[err.code]
-  const asked = err.detail.wireCode
-  if (asked !== undefined && wireCodes[asked] !== undefined) {
-    return queryError(NAMESPACE, wireCodes[asked], asked, err.message, requestId)
-  }
   return queryError(NAMESPACE, status, code, err.message, requestId)
 }
 

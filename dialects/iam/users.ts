@@ -1,19 +1,18 @@
 import { userArn } from '../../src/protocol/aws/arn.js'
-import { members, queryOperation } from '../../src/protocol/wire/aws-query.js'
-import { allow, subjectOf } from './identity.js'
-import { NAMESPACE, pageFields, renderRootUser, renderUser } from './render.js'
+import { members } from '../../src/protocol/wire/aws-query.js'
+import { iamOperation, subjectArn, subjectOf } from './identity.js'
+import { pageFields, renderRootUser, renderUser } from './render.js'
 import { CreateUserInput, DeleteUserInput, GetUserInput, ListUsersInput } from './schemas.js'
 
 const MAX_USERS = 5000
 
 export const userRoutes = [
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'CreateUser',
     input: CreateUserInput,
+    resource: (ctx) => userArn(ctx.principal.accountId, ctx.input.Path ?? '/', ctx.input.UserName),
     async handle(ctx) {
       const { UserName, Path = '/', Tags = [] } = ctx.input
-      allow(ctx, 'CreateUser', userArn(ctx.principal.accountId, Path, UserName))
       const user = await ctx.core.createUser({
         accountId: ctx.principal.accountId,
         name: UserName,
@@ -24,13 +23,12 @@ export const userRoutes = [
       return { User: renderUser(user, { withTags: true }) }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'GetUser',
     input: GetUserInput,
+    resource: (ctx) => subjectArn(ctx),
     handle(ctx) {
       const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'GetUser', subject.arn)
       if (subject.userId === null) {
         const account = ctx.core.getAccount(ctx.principal.accountId)
         return { User: renderRootUser(ctx.principal.accountId, account?.createdAt ?? ctx.core.now().toISOString()) }
@@ -39,13 +37,12 @@ export const userRoutes = [
       return { User: user ? renderUser(user, { withTags: true }) : {} }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'ListUsers',
     input: ListUsersInput,
+    resource: (ctx) => `arn:aws:iam::${ctx.principal.accountId}:user${ctx.input.PathPrefix ?? '/'}`,
     handle(ctx) {
       const { PathPrefix = '/', Marker, MaxItems = 100 } = ctx.input
-      allow(ctx, 'ListUsers', `arn:aws:iam::${ctx.principal.accountId}:user${PathPrefix}`)
       const page = ctx.core.listUsers(ctx.principal.accountId, {
         pathPrefix: PathPrefix,
         cursor: Marker,
@@ -55,13 +52,11 @@ export const userRoutes = [
       return { Users: members(page.items.map((u) => renderUser(u, { withTags: false }))), ...pageFields(page.next) }
     },
   }),
-  ...queryOperation({
-    namespace: NAMESPACE,
+  ...iamOperation({
     operation: 'DeleteUser',
     input: DeleteUserInput,
+    resource: (ctx) => subjectArn(ctx),
     async handle(ctx) {
-      const subject = subjectOf(ctx.core, ctx.principal, ctx.input.UserName)
-      allow(ctx, 'DeleteUser', subject.arn)
       await ctx.core.deleteUser(ctx.principal.accountId, ctx.input.UserName)
       return undefined
     },

@@ -1,8 +1,7 @@
 import type { KeyFilter } from '../../src/core/access-keys.js'
 import type { Bucket, KeyScope } from '../../src/core/model.js'
 import { AWS_KEY_SHAPE, LIGHTSAIL_BUCKET_KEYS } from '../../src/protocol/aws/key-shape.js'
-import { jsonOperation } from '../../src/protocol/wire/aws-json.js'
-import { allow, bucketOf, operations, TARGET_PREFIX } from './caller.js'
+import { bucketOf, lightsailOperation, operations } from './caller.js'
 import { bucketArn, renderAccessKey } from './render.js'
 import { BucketNameInput, DeleteBucketAccessKeyInput } from './schemas.js'
 
@@ -20,15 +19,13 @@ const keysOf = (bucket: Bucket): KeyFilter => ({
   bucketId: bucket.id,
 })
 
-const target = (operation: string) => `${TARGET_PREFIX}.${operation}`
-
 export const accessKeyRoutes = [
-  jsonOperation({
-    target: target('CreateBucketAccessKey'),
+  lightsailOperation({
+    operation: 'CreateBucketAccessKey',
     input: BucketNameInput,
+    resource: (ctx) => bucketArn(bucketOf(ctx, ctx.input.bucketName)),
     async handle(ctx) {
       const bucket = bucketOf(ctx, ctx.input.bucketName)
-      allow(ctx, 'CreateBucketAccessKey', bucketArn(bucket))
       const key = await ctx.core.createAccessKey({
         namespace: LIGHTSAIL_BUCKET_KEYS,
         accountId: bucket.accountId,
@@ -44,22 +41,22 @@ export const accessKeyRoutes = [
       }
     },
   }),
-  jsonOperation({
-    target: target('GetBucketAccessKeys'),
+  lightsailOperation({
+    operation: 'GetBucketAccessKeys',
     input: BucketNameInput,
+    resource: (ctx) => bucketArn(bucketOf(ctx, ctx.input.bucketName)),
     handle(ctx) {
       const bucket = bucketOf(ctx, ctx.input.bucketName)
-      allow(ctx, 'GetBucketAccessKeys', bucketArn(bucket))
       const keys = ctx.core.listAccessKeys(keysOf(bucket))
       return { accessKeys: keys.map((k) => renderAccessKey(k)) }
     },
   }),
-  jsonOperation({
-    target: target('DeleteBucketAccessKey'),
+  lightsailOperation({
+    operation: 'DeleteBucketAccessKey',
     input: DeleteBucketAccessKeyInput,
+    resource: (ctx) => bucketArn(bucketOf(ctx, ctx.input.bucketName)),
     async handle(ctx) {
       const bucket = bucketOf(ctx, ctx.input.bucketName)
-      allow(ctx, 'DeleteBucketAccessKey', bucketArn(bucket))
       await ctx.core.deleteAccessKey(keysOf(bucket), ctx.input.accessKeyId)
       return { operations: operations(ctx, bucket, 'DeleteBucketAccessKey') }
     },

@@ -2,8 +2,8 @@ import { EmulatorError } from '../../src/core/errors.js'
 import type { Bucket } from '../../src/core/model.js'
 import { pageAfter, sortedBy } from '../../src/core/pagination.js'
 import type { RouteContext } from '../../src/protocol/route.js'
-import { type JsonObject, jsonOperation } from '../../src/protocol/wire/aws-json.js'
-import { allow, bucketOf, operations, regionOf, TARGET_PREFIX } from './caller.js'
+import type { JsonObject } from '../../src/protocol/wire/aws-json.js'
+import { bucketOf, lightsailOperation, operations, regionOf } from './caller.js'
 import { bucketArn, type LightsailSettings, renderBucket, settingsOf } from './render.js'
 import {
   CreateBucketInput,
@@ -49,8 +49,6 @@ function requireBundle(bundleId: string): void {
   }
 }
 
-const target = (operation: string) => `${TARGET_PREFIX}.${operation}`
-
 // A change of UpdateBucket, checked against the account before anything is written.
 function settingsChange(ctx: RouteContext<unknown>, bucket: Bucket, change: UpdateBucketChange) {
   const current = settingsOf(bucket)
@@ -74,12 +72,12 @@ function settingsChange(ctx: RouteContext<unknown>, bucket: Bucket, change: Upda
 }
 
 export const bucketRoutes = [
-  jsonOperation({
-    target: target('CreateBucket'),
+  lightsailOperation({
+    operation: 'CreateBucket',
     input: CreateBucketInput,
+    resource: () => '*',
     async handle(ctx) {
       const { bucketName, bundleId, tags, enableObjectVersioning } = ctx.input
-      allow(ctx, 'CreateBucket', '*')
       requireBundle(bundleId)
       const settings: LightsailSettings = {
         bundleId,
@@ -99,19 +97,18 @@ export const bucketRoutes = [
       return { bucket: renderBucket(bucket), operations: operations(ctx, bucket, 'CreateBucket') }
     },
   }),
-  jsonOperation({
-    target: target('GetBuckets'),
+  lightsailOperation({
+    operation: 'GetBuckets',
     input: GetBucketsInput,
+    resource: (ctx) => (ctx.input.bucketName === undefined ? '*' : bucketArn(bucketOf(ctx, ctx.input.bucketName))),
     handle(ctx) {
       const { bucketName, pageToken, includeConnectedResources, includeCors } = ctx.input
       const sync = { status: 'NeverSynced', message: 'SYNC_ON_HOLD', bpaImpactsLightsail: false }
       if (bucketName !== undefined) {
         const bucket = bucketOf(ctx, bucketName)
-        allow(ctx, 'GetBuckets', bucketArn(bucket))
         const shown = renderBucket(bucket, { connected: includeConnectedResources, cors: includeCors })
         return { buckets: [shown], accountLevelBpaSync: sync }
       }
-      allow(ctx, 'GetBuckets', '*')
       const all = sortedBy(ctx.core.listBuckets(ctx.principal.accountId, regionOf(ctx)), (b) => b.name)
       const page = pageAfter(all, { cursor: pageToken, limit: BUCKETS_PAGE_SIZE, field: 'pageToken' }, (b) => b.name)
       return {
@@ -121,12 +118,12 @@ export const bucketRoutes = [
       }
     },
   }),
-  jsonOperation({
-    target: target('UpdateBucket'),
+  lightsailOperation({
+    operation: 'UpdateBucket',
     input: UpdateBucketInput,
+    resource: (ctx) => bucketArn(bucketOf(ctx, ctx.input.bucketName)),
     async handle(ctx) {
       const found = bucketOf(ctx, ctx.input.bucketName)
-      allow(ctx, 'UpdateBucket', bucketArn(found))
       const settings = settingsChange(ctx, found, ctx.input)
       const bucket = await ctx.core.updateBucket(
         { accountId: found.accountId, name: found.name, region: found.region },
@@ -135,12 +132,12 @@ export const bucketRoutes = [
       return { bucket: renderBucket(bucket), operations: operations(ctx, bucket, 'UpdateBucket') }
     },
   }),
-  jsonOperation({
-    target: target('DeleteBucket'),
+  lightsailOperation({
+    operation: 'DeleteBucket',
     input: DeleteBucketInput,
+    resource: (ctx) => bucketArn(bucketOf(ctx, ctx.input.bucketName)),
     async handle(ctx) {
       const found = bucketOf(ctx, ctx.input.bucketName)
-      allow(ctx, 'DeleteBucket', bucketArn(found))
       const bucket = await ctx.core.deleteBucket(
         { accountId: found.accountId, name: found.name, region: found.region },
         { force: ctx.input.forceDelete === true },
@@ -148,11 +145,11 @@ export const bucketRoutes = [
       return { operations: operations(ctx, bucket, 'DeleteBucket') }
     },
   }),
-  jsonOperation({
-    target: target('GetBucketBundles'),
+  lightsailOperation({
+    operation: 'GetBucketBundles',
     input: GetBucketBundlesInput,
+    resource: () => '*',
     handle(ctx) {
-      allow(ctx, 'GetBucketBundles', '*')
       const bundles = BUCKET_BUNDLES.filter((b) => b.isActive || ctx.input.includeInactive)
       return { bundles: bundles.map((b) => ({ ...b })) }
     },

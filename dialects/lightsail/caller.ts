@@ -1,9 +1,9 @@
+import type { z } from 'zod'
 import { EmulatorError } from '../../src/core/errors.js'
 import type { Bucket } from '../../src/core/model.js'
-import { requireAllowed } from '../../src/protocol/aws/arn.js'
-import { readSigV4 } from '../../src/protocol/aws/sigv4.js'
-import type { RouteContext } from '../../src/protocol/route.js'
-import type { JsonObject } from '../../src/protocol/wire/aws-json.js'
+import { sigV4ClaimOf } from '../../src/protocol/aws/claim.js'
+import type { Route, RouteContext } from '../../src/protocol/route.js'
+import { type JsonObject, jsonOperation } from '../../src/protocol/wire/aws-json.js'
 import { renderOperation } from './render.js'
 
 export const TARGET_PREFIX = 'Lightsail_20161128'
@@ -17,7 +17,7 @@ const HOST_REGION = /^lightsail(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com$/
  * account's regions.
  */
 export function regionOf(ctx: RouteContext<unknown>): string {
-  const claim = readSigV4(ctx.req)
+  const claim = sigV4ClaimOf(ctx.req)
   const region =
     ctx.principal.keyUse?.region ??
     (typeof claim === 'object' ? claim.region : undefined) ??
@@ -41,9 +41,24 @@ export function bucketOf(ctx: RouteContext<unknown>, name: string): Bucket {
   return bucket
 }
 
-/** Refuse unless the caller may take `lightsail:<operation>` on `resource`. */
-export function allow(ctx: RouteContext<unknown>, operation: string, resource: string): void {
-  requireAllowed(ctx.core, ctx.principal, ctx.req, `lightsail:${operation}`, resource)
+/**
+ * The route of one Lightsail operation: AWS JSON 1.1 under `Lightsail_20161128.<operation>`, needing
+ * `lightsail:<operation>` on `resource`.
+ *
+ * @example lightsailOperation({ operation: 'GetBuckets', input, resource: () => '*', handle })
+ */
+export function lightsailOperation<S extends z.ZodType>(spec: {
+  operation: string
+  input: S
+  resource: (ctx: RouteContext<z.output<S>>) => string
+  handle: (ctx: RouteContext<z.output<S>>) => Promise<JsonObject> | JsonObject
+}): Route<unknown> {
+  return jsonOperation({
+    target: `${TARGET_PREFIX}.${spec.operation}`,
+    input: spec.input,
+    authorize: (ctx) => ({ action: `lightsail:${spec.operation}`, resource: spec.resource(ctx) }),
+    handle: spec.handle,
+  })
 }
 
 /** The `operations` list a mutating call answers with. */

@@ -1,4 +1,5 @@
 import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
+import { authorizeAws } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { amzTarget, unknownJsonOperation } from '../../src/protocol/wire/aws-json.js'
 import { accessKeyRoutes } from './access-keys.js'
@@ -13,6 +14,7 @@ export default defineDialect({
   routes: [...bucketRoutes, ...accessKeyRoutes],
   operationOf: amzTarget,
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'lightsail' }),
+  authorize: authorizeAws,
   renderError: (err, _req, requestId) => renderError(err, requestId),
   unknownOperation: unknownJsonOperation,
 })

@@ -19,20 +19,21 @@ const wire: Record<ErrorCode, Wire> = {
   InvalidInput: [400, 'InvalidInputException', 'InvalidInput'],
   MalformedPolicy: [400, 'InvalidInputException', 'InvalidInput'],
   MissingCredentials: [403, 'MissingAuthenticationTokenException'],
+  MalformedCredentials: [400, 'IncompleteSignatureException'],
   UnknownCredentials: [400, 'UnrecognizedClientException'],
   InvalidSignature: [400, 'InvalidSignatureException'],
+  ExpiredCredentials: [400, 'InvalidSignatureException'],
   Forbidden: [400, 'AccessDeniedException', 'AccessDenied'],
+  InsufficientScope: [400, 'AccessDeniedException', 'AccessDenied'],
   NotFound: [400, 'NotFoundException', 'DoesNotExist'],
   AlreadyExists: [400, 'InvalidInputException', 'AlreadyExists'],
   LimitExceeded: [400, 'InvalidInputException', 'LimitExceeded'],
   InUse: [400, 'InvalidInputException', 'ResourceInUse'],
   UnknownOperation: [400, 'UnknownOperationException'],
+  MissingOperation: [400, 'UnknownOperationException'],
   PayloadTooLarge: [413, 'RequestEntityTooLargeException'],
   Internal: [500, 'ServiceException', 'InternalError'],
 }
-
-// Codes a core error may ask for instead of the default of its kind.
-const wireCodes: Record<string, Wire> = { IncompleteSignature: [400, 'IncompleteSignatureException'] }
 
 const DOCS = 'https://docs.aws.amazon.com/lightsail/2016-11-28/api-reference/'
 const tips: Partial<Record<ErrorCode, string>> = {
@@ -47,8 +48,7 @@ const tips: Partial<Record<ErrorCode, string>> = {
 
 /** @example renderError(new EmulatorError('NotFound', 'The bucket photos does not exist.'), requestId) */
 export function renderError(err: EmulatorError, requestId: string): WireResponse {
-  const asked = err.detail.wireCode === undefined ? undefined : wireCodes[err.detail.wireCode]
-  const [status, exception, code] = asked ?? wire[err.code]
+  const [status, exception, code] = wire[err.code]
   const extra: JsonObject = code === undefined ? {} : { code, docs: DOCS, tip: tips[err.code] ?? '' }
   return awsJsonError(status, exception, err.message, requestId, extra)
 }

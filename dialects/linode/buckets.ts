@@ -1,10 +1,12 @@
 import { EmulatorError } from '../../src/core/errors.js'
 import type { Account, Bucket } from '../../src/core/model.js'
 import { pageNumber } from '../../src/core/pagination.js'
+import { invalidInput, jsonResponse } from '../../src/protocol/rest/json.js'
+import type { NumberedPageQuery } from '../../src/protocol/rest/paging.js'
 import { type RouteContext, route } from '../../src/protocol/route.js'
-import { accountOf, findRegion } from './auth.js'
-import { json, renderBucket, renderPage } from './render.js'
-import { CreateBucketBody, type CreateBucketInput, invalid, type PageQuery, pageQuery, parseBody } from './schemas.js'
+import { accountOf, findRegion, reads, writes } from './auth.js'
+import { renderBucket, renderPage } from './render.js'
+import { CreateBucketBody, type CreateBucketInput, pageQuery, parseBody } from './schemas.js'
 
 const BUCKETS = '/v4/object-storage/buckets'
 
@@ -23,15 +25,16 @@ function bucketAt(ctx: RouteContext<unknown>, params: Record<string, string>): {
 }
 
 export const bucketRoutes = [
-  route<PageQuery>({
+  route<NumberedPageQuery>({
     method: 'GET',
     path: BUCKETS,
     operation: 'GET /v4/object-storage/buckets',
+    authorize: reads,
     parse: (req) => pageQuery(req),
     handle(ctx) {
       const account = accountOf(ctx)
       const page = pageNumber(ctx.core.listBuckets(account.id), ctx.input.page, ctx.input.pageSize)
-      return json(
+      return jsonResponse(
         200,
         renderPage(page, (b) => renderBucket(b, account)),
       )
@@ -41,6 +44,7 @@ export const bucketRoutes = [
     method: 'POST',
     path: BUCKETS,
     operation: 'POST /v4/object-storage/buckets',
+    authorize: writes,
     parse: (req) => parseBody(CreateBucketBody, req),
     async handle(ctx) {
       const account = accountOf(ctx)
@@ -49,9 +53,9 @@ export const bucketRoutes = [
       const where = regionId ?? cluster ?? ''
       const region = findRegion(account, where)
       if (!region)
-        throw invalid([{ reason: `${field} ${where} is not an Object Storage region of this account.`, field }])
+        throw invalidInput([{ message: `${field} ${where} is not an Object Storage region of this account.`, field }])
       if (ctx.core.findBucket({ accountId: account.id, name: label, region: region.id })) {
-        throw invalid([{ reason: `A bucket named ${label} already exists in ${region.id}.`, field: 'label' }])
+        throw invalidInput([{ message: `A bucket named ${label} already exists in ${region.id}.`, field: 'label' }])
       }
       const bucket = await ctx.core.createBucket({
         accountId: account.id,
@@ -60,19 +64,20 @@ export const bucketRoutes = [
         uniqueIn: 'region',
         settings: { acl: acl ?? 'private', corsEnabled: cors_enabled ?? true },
       })
-      return json(200, renderBucket(bucket, account))
+      return jsonResponse(200, renderBucket(bucket, account))
     },
   }),
-  route<PageQuery>({
+  route<NumberedPageQuery>({
     method: 'GET',
     path: `${BUCKETS}/:regionId`,
     operation: 'GET /v4/object-storage/buckets/{regionId}',
+    authorize: reads,
     parse: (req) => pageQuery(req),
     handle(ctx) {
       const account = accountOf(ctx)
       const region = pathRegion(account, ctx.params.regionId ?? '')
       const page = pageNumber(ctx.core.listBuckets(account.id, region.id), ctx.input.page, ctx.input.pageSize)
-      return json(
+      return jsonResponse(
         200,
         renderPage(page, (b) => renderBucket(b, account)),
       )
@@ -82,19 +87,21 @@ export const bucketRoutes = [
     method: 'GET',
     path: `${BUCKETS}/:regionId/:bucket`,
     operation: 'GET /v4/object-storage/buckets/{regionId}/{bucket}',
+    authorize: reads,
     handle(ctx) {
       const { account, bucket } = bucketAt(ctx, ctx.params)
-      return json(200, renderBucket(bucket, account))
+      return jsonResponse(200, renderBucket(bucket, account))
     },
   }),
   route({
     method: 'DELETE',
     path: `${BUCKETS}/:regionId/:bucket`,
     operation: 'DELETE /v4/object-storage/buckets/{regionId}/{bucket}',
+    authorize: writes,
     async handle(ctx) {
       const { bucket } = bucketAt(ctx, ctx.params)
       await ctx.core.deleteBucket({ accountId: bucket.accountId, name: bucket.name, region: bucket.region })
-      return json(200, {})
+      return jsonResponse(200, {})
     },
   }),
 ]

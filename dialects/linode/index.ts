@@ -1,4 +1,5 @@
 import { EmulatorError } from '../../src/core/errors.js'
+import { authorizeScopes } from '../../src/protocol/rest/bearer.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { authenticate } from './auth.js'
 import { bucketRoutes } from './buckets.js'
@@ -9,9 +10,10 @@ import { renderError } from './render.js'
 export default defineDialect({
   name: 'linode',
   hosts: /^https:\/\/api\.linode\.com$/,
-  edge: { pathPrefix: '/v4' },
+  edge: { pathPrefixes: ['/v4'] },
   routes: [...keyRoutes, ...bucketRoutes, ...regionRoutes],
   authenticate,
+  authorize: authorizeScopes,
   renderError: (err) => renderError(err),
   // Linode answers a path it does not serve with 404; the reason says what keyemu does not emulate.
   unknownOperation: (req) =>

@@ -1,17 +1,16 @@
 import type { KeyFilter, KeyShape } from '../../src/core/access-keys.js'
 import type { Account, BucketGrant, KeyScope } from '../../src/core/model.js'
 import { pageNumber } from '../../src/core/pagination.js'
+import { invalidInput, jsonResponse, type Problem } from '../../src/protocol/rest/json.js'
+import type { NumberedPageQuery } from '../../src/protocol/rest/paging.js'
 import { type RouteContext, route } from '../../src/protocol/route.js'
-import { accountOf, findRegion } from './auth.js'
-import { isLimited, json, renderKey, renderPage } from './render.js'
+import { accountOf, findRegion, reads, writes } from './auth.js'
+import { isLimited, renderKey, renderPage } from './render.js'
 import {
   type BucketAccessInput,
   CreateKeyBody,
   type CreateKeyInput,
-  invalid,
   keyIdParam,
-  type PageQuery,
-  type Problem,
   pageQuery,
   parseBody,
   UpdateKeyBody,
@@ -46,7 +45,7 @@ function grantsOf(ctx: RouteContext<unknown>, account: Account, entries: BucketA
     const region = findRegion(account, where)
     if (!region) {
       problems.push({
-        reason: `${by} ${where} is not an Object Storage region of this account.`,
+        message: `${by} ${where} is not an Object Storage region of this account.`,
         field: `bucket_access[${i}].${by}`,
       })
       return
@@ -54,14 +53,14 @@ function grantsOf(ctx: RouteContext<unknown>, account: Account, entries: BucketA
     const name = entry.bucket_name
     if (!ctx.core.findBucket({ accountId: account.id, name, region: region.id })) {
       problems.push({
-        reason: `Bucket ${name} does not exist in ${region.id}.`,
+        message: `Bucket ${name} does not exist in ${region.id}.`,
         field: `bucket_access[${i}].bucket_name`,
       })
       return
     }
     if (grants.some((g) => g.bucket === name && g.region === region.id)) {
       problems.push({
-        reason: `Bucket ${name} in ${region.id} is listed twice.`,
+        message: `Bucket ${name} in ${region.id} is listed twice.`,
         field: `bucket_access[${i}].bucket_name`,
       })
       return
@@ -77,7 +76,7 @@ function regionsOf(account: Account, ids: string[], problems: Problem[]): string
   const unknown = ids.filter((_, i) => found[i] === undefined)
   if (unknown.length > 0) {
     problems.push({
-      reason: `regions names regions this account does not have: ${unknown.join(', ')}.`,
+      message: `regions names regions this account does not have: ${unknown.join(', ')}.`,
       field: 'regions',
     })
   }
@@ -85,16 +84,17 @@ function regionsOf(account: Account, ids: string[], problems: Problem[]): string
 }
 
 export const keyRoutes = [
-  route<PageQuery>({
+  route<NumberedPageQuery>({
     method: 'GET',
     path: KEYS,
     operation: 'GET /v4/object-storage/keys',
+    authorize: reads,
     parse: (req) => pageQuery(req),
     handle(ctx) {
       const account = accountOf(ctx)
       const all = ctx.core.listAccessKeys(keysOf(account.id))
       const page = pageNumber(all, ctx.input.page, ctx.input.pageSize)
-      return json(
+      return jsonResponse(
         200,
         renderPage(page, (k) => renderKey(k, account)),
       )
@@ -104,6 +104,7 @@ export const keyRoutes = [
     method: 'POST',
     path: KEYS,
     operation: 'POST /v4/object-storage/keys',
+    authorize: writes,
     parse: (req) => parseBody(CreateKeyBody, req),
     async handle(ctx) {
       const account = accountOf(ctx)
@@ -113,7 +114,7 @@ export const keyRoutes = [
       // Without `regions` a key works in every region, as the reference says of keys made the legacy
       // way (post-object-storage-keys, "The cluster parameter"); bucket_access regions are always in.
       const asked = regions === undefined ? account.regions.map((r) => r.id) : regionsOf(account, regions, problems)
-      if (problems.length > 0) throw invalid(problems)
+      if (problems.length > 0) throw invalidInput(problems)
       const scope: KeyScope = limited ? { grants, accountActions: ['list-buckets', 'create-bucket'] } : UNLIMITED
       const keyRegions = [...new Set([...asked, ...grants.flatMap((g) => (g.region ? [g.region] : []))])]
       const key = await ctx.core.createAccessKey({
@@ -125,24 +126,29 @@ export const keyRoutes = [
         scope,
         regions: account.regions.map((r) => r.id).filter((id) => keyRegions.includes(id)),
       })
-      return json(200, renderKey(key, account, key.secret))
+      return jsonResponse(200, renderKey(key, account, key.secret))
     },
   }),
   route<number>({
     method: 'GET',
     path: KEY,
     operation: 'GET /v4/object-storage/keys/{keyId}',
+    authorize: reads,
     parse: (_req, params) => keyIdParam(params),
     handle(ctx) {
       const account = accountOf(ctx)
       const filter = keysOf(account.id)
-      return json(200, renderKey(ctx.core.getAccessKey(filter, ctx.core.keyIdOfSerial(filter, ctx.input)), account))
+      return jsonResponse(
+        200,
+        renderKey(ctx.core.getAccessKey(filter, ctx.core.keyIdOfSerial(filter, ctx.input)), account),
+      )
     },
   }),
   route<{ id: number; body: UpdateKeyInput }>({
     method: 'PUT',
     path: KEY,
     operation: 'PUT /v4/object-storage/keys/{keyId}',
+    authorize: writes,
     parse: (req, params) => ({ id: keyIdParam(params), body: parseBody(UpdateKeyBody, req) }),
     async handle(ctx) {
       const account = accountOf(ctx)
@@ -161,28 +167,29 @@ export const keyRoutes = [
         const dropped = [...new Set(kept.filter((id) => !newRegions?.includes(id)))]
         if (problems.length === 0 && dropped.length > 0) {
           problems.push({
-            reason: `regions must keep the regions of the key's bucket_access: ${dropped.join(', ')}.`,
+            message: `regions must keep the regions of the key's bucket_access: ${dropped.join(', ')}.`,
             field: 'regions',
           })
         }
       }
-      if (problems.length > 0) throw invalid(problems)
+      if (problems.length > 0) throw invalidInput(problems)
       const key = await ctx.core.updateAccessKey(filter, keyId, {
         ...(label !== undefined && { label }),
         ...(newRegions !== undefined && { regions: newRegions }),
       })
-      return json(200, renderKey(key, account))
+      return jsonResponse(200, renderKey(key, account))
     },
   }),
   route<number>({
     method: 'DELETE',
     path: KEY,
     operation: 'DELETE /v4/object-storage/keys/{keyId}',
+    authorize: writes,
     parse: (_req, params) => keyIdParam(params),
     async handle(ctx) {
       const filter = keysOf(accountOf(ctx).id)
       await ctx.core.deleteAccessKey(filter, ctx.core.keyIdOfSerial(filter, ctx.input))
-      return json(200, {})
+      return jsonResponse(200, {})
     },
   }),
 ]

@@ -2,15 +2,10 @@ import type { AccessKeyView } from '../../src/core/access-keys.js'
 import type { EmulatorError, ErrorCode } from '../../src/core/errors.js'
 import type { Account, Bucket, BucketGrant, Region } from '../../src/core/model.js'
 import type { NumberedPage } from '../../src/core/pagination.js'
+import { jsonResponse } from '../../src/protocol/rest/json.js'
 import type { WireResponse } from '../../src/protocol/route.js'
-import type { Problem } from './schemas.js'
 
 export type Json = Record<string, unknown>
-
-/** A Linode JSON answer. */
-export function json(status: number, body: unknown): WireResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-}
 
 // Statuses from the API reference's error section (400, 401, 403, 404, 429, 500). Fixed reasons are
 // the ones Linode sends: "Invalid Token" (client error strings such as "[401] Invalid Token"),
@@ -19,36 +14,36 @@ const wire: Record<ErrorCode, [status: number, reason?: string]> = {
   InvalidInput: [400],
   MalformedPolicy: [400],
   MissingCredentials: [401, 'Invalid Token'],
+  MalformedCredentials: [401, 'Invalid Token'],
   UnknownCredentials: [401, 'Invalid Token'],
   InvalidSignature: [401, 'Invalid Token'],
+  ExpiredCredentials: [401, 'Invalid Token'],
   Forbidden: [403, 'Unauthorized'],
+  // A token without the OAuth scope an endpoint needs gets 401 with this reason, as captured in
+  // linode/linode-cli#142 and trailofbits/algo#14348 (not 403).
+  InsufficientScope: [401, 'Your OAuth token is not authorized to use this endpoint.'],
   NotFound: [404, 'Not found'],
   AlreadyExists: [400],
   LimitExceeded: [400],
   InUse: [400],
   UnknownOperation: [404],
+  MissingOperation: [404],
   PayloadTooLarge: [413],
   Internal: [500],
 }
 
-// A token without the OAuth scope an endpoint needs gets 401 with this reason, as captured in
-// linode/linode-cli#142 and trailofbits/algo#14348 (not 403).
-export const MISSING_SCOPE = 'MissingScope'
-const wireCodes: Record<string, [status: number, reason: string]> = {
-  [MISSING_SCOPE]: [401, 'Your OAuth token is not authorized to use this endpoint.'],
-}
-
 /** Linode's error envelope: `{"errors": [{"reason", "field"?}]}`, every problem of the request. */
 export function renderError(err: EmulatorError): WireResponse {
-  const asked = err.detail.wireCode === undefined ? undefined : wireCodes[err.detail.wireCode]
-  const [status, reason] = asked ?? wire[err.code]
-  const first: Problem = { reason: reason ?? err.message }
-  if (err.detail.field !== undefined && reason === undefined) first.field = err.detail.field
+  const [status, reason] = wire[err.code]
+  const first: { reason: string; field?: string } = { reason: reason ?? err.message }
+  // A problem with the body as a whole names no field, as Linode answers malformed JSON.
+  const field = err.detail.field === 'body' ? undefined : err.detail.field
+  if (field !== undefined && reason === undefined) first.field = field
   const rest = (err.detail.more ?? []).map((m) => ({
     reason: m.message,
     ...(m.field !== undefined && { field: m.field }),
   }))
-  return json(status, { errors: [first, ...rest] })
+  return jsonResponse(status, { errors: [first, ...rest] })
 }
 
 /** The envelope of every list. */

@@ -1,55 +1,8 @@
 import { z } from 'zod'
-import { EmulatorError } from '../../src/core/errors.js'
+import { echo } from '../../src/core/errors.js'
+import { bracketPath, invalidInput, parseJson, readJsonObject } from '../../src/protocol/rest/json.js'
+import { type NumberedPageQuery, numberedPageQuery } from '../../src/protocol/rest/paging.js'
 import type { WireRequest } from '../../src/protocol/route.js'
-
-/** One entry of Linode's `errors` array. */
-export interface Problem {
-  reason: string
-  field?: string
-}
-
-/** Every problem of one request in one error: Linode answers them all at once. */
-export function invalid(problems: Problem[]): EmulatorError {
-  const [first, ...rest] = problems
-  return new EmulatorError('InvalidInput', first?.reason ?? 'Invalid request.', {
-    ...(first?.field !== undefined && { field: first.field }),
-    more: rest.map((p) => ({ message: p.reason, ...(p.field !== undefined && { field: p.field }) })),
-  })
-}
-
-// Linode names nested fields with brackets and dots: bucket_access[0].permissions.
-function fieldName(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-    .join('')
-}
-
-function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value)
-  if (parsed.success) return parsed.data
-  throw invalid(
-    parsed.error.issues.map((issue) => {
-      const field = fieldName(issue.path)
-      return field ? { reason: issue.message, field } : { reason: issue.message }
-    }),
-  )
-}
-
-/** The JSON object a request carries; an empty body is an empty object. */
-export function jsonBody(req: WireRequest): Record<string, unknown> {
-  const text = req.body.toString('utf8')
-  if (text.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw invalid([{ reason: 'The request body is not valid JSON.' }])
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid([{ reason: 'The request body must be a JSON object.' }])
-  }
-  return value as Record<string, unknown>
-}
 
 // Check "one of two members" even when other members are wrong, so that every problem is reported.
 const isObject = (payload: { value: unknown }): boolean => typeof payload.value === 'object' && payload.value !== null
@@ -140,45 +93,23 @@ export type CreateBucketInput = z.output<typeof CreateBucketBody>
 
 /** Parse a request body against a schema, answering every problem at once. */
 export function parseBody<S extends z.ZodType>(schema: S, req: WireRequest): z.output<S> {
-  return parseWith(schema, jsonBody(req))
-}
-
-export interface PageQuery {
-  page: number
-  pageSize: number
+  return parseJson(schema, readJsonObject(req), bracketPath)
 }
 
 // Pagination of the API reference: page from 1, page_size 25..500, default 100.
 const PAGE_SIZE = { min: 25, max: 500, default: 100 }
 
 /** `?page=&page_size=` of a list call. */
-export function pageQuery(req: WireRequest): PageQuery {
-  const problems: Problem[] = []
-  const number = (name: string, fallback: number, ok: (n: number) => boolean, reason: string): number => {
-    const raw = req.url.searchParams.get(name)
-    if (raw === null) return fallback
-    const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
-    if (Number.isSafeInteger(n) && ok(n)) return n
-    problems.push({ reason, field: name })
-    return fallback
-  }
-  const page = number('page', 1, (n) => n >= 1, 'page must be a whole number of at least 1.')
-  const pageSize = number(
-    'page_size',
-    PAGE_SIZE.default,
-    (n) => n >= PAGE_SIZE.min && n <= PAGE_SIZE.max,
-    `page_size must be a whole number between ${PAGE_SIZE.min} and ${PAGE_SIZE.max}.`,
-  )
-  if (problems.length > 0) throw invalid(problems)
-  return { page, pageSize }
-}
+export const pageQuery = (req: WireRequest): NumberedPageQuery => numberedPageQuery(req, PAGE_SIZE)
 
 /** The integer key id of a path. */
 export function keyIdParam(params: Record<string, string>): number {
   const raw = params.keyId ?? ''
   const id = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
   if (!Number.isSafeInteger(id) || id < 1) {
-    throw invalid([{ reason: `keyId must be a positive integer, not ${JSON.stringify(raw)}.`, field: 'keyId' }])
+    throw invalidInput([
+      { message: `keyId must be a positive integer, not ${JSON.stringify(echo(raw))}.`, field: 'keyId' },
+    ])
   }
   return id
 }

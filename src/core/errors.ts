@@ -6,14 +6,22 @@ export type ErrorCode =
   | 'InvalidInput'
   | 'MalformedPolicy'
   | 'MissingCredentials'
+  /** Credentials are there but cannot be read (a malformed signature, a half-written header). */
+  | 'MalformedCredentials'
   | 'UnknownCredentials'
   | 'InvalidSignature'
+  /** Signed too long ago or too far ahead, or a presigned URL past its expiry. */
+  | 'ExpiredCredentials'
   | 'Forbidden'
+  /** A token without the scope the operation needs. */
+  | 'InsufficientScope'
   | 'NotFound'
   | 'AlreadyExists'
   | 'LimitExceeded'
   | 'InUse'
   | 'UnknownOperation'
+  /** The request names no operation at all. */
+  | 'MissingOperation'
   | 'PayloadTooLarge'
   | 'Internal'
 
@@ -38,10 +46,8 @@ export class EmulatorError extends Error {
 export interface ErrorDetail {
   /** The input field at fault, in the caller's own spelling. */
   field?: string
-  /** Further problems found in the same request (Linode reports them all at once). */
+  /** Further problems found in the same request (Linode reports them all at once); a handful at most. */
   more?: { message: string; field?: string }[]
-  /** A provider-specific error code the dialect should send instead of its default for `code`. */
-  wireCode?: string
   [key: string]: unknown
 }
 
@@ -49,3 +55,23 @@ export interface ErrorDetail {
 export function isEmulatorError(value: unknown): value is EmulatorError {
   return value instanceof EmulatorError
 }
+
+/** The most problems one error answer lists: enough to fix a request, never an echo of a huge one. */
+export const MAX_PROBLEMS = 10
+
+const ECHO_LIMIT = 100
+
+/**
+ * A value a client sent, fit to quote in a message: at most 100 characters (then an ellipsis), with
+ * control characters and lone surrogates, which no wire format carries safely, replaced by `?`.
+ *
+ * @example `The user with name ${echo(name)} cannot be found.`
+ */
+export function echo(value: string): string {
+  const cut = value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value
+  return cut.replace(UNCARRIABLE, '?')
+}
+
+// Control characters, noncharacters and lone surrogates: what neither XML 1.0 nor a log line carries.
+const UNCARRIABLE =
+  /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g

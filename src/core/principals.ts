@@ -13,6 +13,8 @@ export interface Principal {
   keyId: string | null
   /** Where the key is being used, recorded as its last use once the call succeeds. */
   keyUse?: Omit<KeyUse, 'at'>
+  /** The OAuth-style scopes of the token that made the call; undefined when no token limits it. */
+  scopes?: readonly string[]
 }
 
 /** @example principalOfKey(key) // { accountId, userId, keyId } */

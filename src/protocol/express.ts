@@ -1,6 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express'
+import { EmulatorError } from '../core/errors.js'
 import type { DispatchDeps } from './dispatch.js'
 import { BODY_LIMIT_BYTES, serveEdge } from './edge.js'
+import { renderNeutralError } from './neutral-error.js'
 import type { Dialect, WireRequest, WireResponse } from './route.js'
 
 /** Extra routes served on the edge port before any dialect (the /_emu control plane). */
@@ -16,39 +18,91 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
   app.disable('x-powered-by')
   app.set('etag', false)
   app.set('query parser', false)
-  const serve = async (wire: WireRequest, res: Response) => {
-    const req = wire
-    const answer = (await control(wire)) ?? (await serveEdge(dialects, wire, deps))
-    // Written as is: Express's send() would add a charset to content types providers send bare.
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) })
-    res.end(req.method === 'HEAD' ? undefined : answer.body)
-  }
   // One middleware reads the body itself: cheaper than body-parser on every request, and a body over
   // the limit still gets an answer in the dialect's own error format.
   app.use((req: Request, res: Response, next: NextFunction) => {
     readBody(req)
-      .then(({ body, tooLarge }) => serve({ ...toWire(req, body), ...(tooLarge && { tooLarge }) }, res))
+      .then(async ({ body, tooLarge }) => {
+        const wire = { ...toWire(req, body), ...(tooLarge && { tooLarge }) }
+        const answer = (await control(wire)) ?? (await serveEdge(dialects, wire, deps))
+        // A body left unread is not worth reading: the connection closes after the answer.
+        write(res, answer, req.method, tooLarge)
+      })
       .catch(next)
+  })
+  // The last resort: nothing that reaches here leaves with Express's HTML page or a stack trace.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    deps.logger?.error({ err }, 'unexpected failure outside any dialect')
+    const answer = renderNeutralError(new EmulatorError('Internal', 'The request processing has failed.'), '')
+    if (res.headersSent) res.destroy()
+    else write(res, answer, 'GET', false)
   })
   return app
 }
 
+// Written as is: Express's send() would add a charset to content types providers send bare.
+function write(res: Response, answer: WireResponse, method: string, close: boolean): void {
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    'content-length': Buffer.byteLength(answer.body),
+    ...(close && { connection: 'close' }),
+  })
+  res.end(method === 'HEAD' ? undefined : answer.body)
+}
+
 const EMPTY = Buffer.alloc(0)
 
+// Refused as soon as it is known to be over the limit: by its Content-Length before a byte is read,
+// or, for a body without one, once the bytes read pass the limit.
 function readBody(req: Request): Promise<{ body: Buffer; tooLarge: boolean }> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > BODY_LIMIT_BYTES) {
+    req.pause()
+    return Promise.resolve({ body: EMPTY, tooLarge: true })
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length
-      if (size <= BODY_LIMIT_BYTES) chunks.push(chunk)
-    })
-    req.on('end', () => {
-      const tooLarge = size > BODY_LIMIT_BYTES
-      resolve({ body: tooLarge ? EMPTY : Buffer.concat(chunks, size), tooLarge })
-    })
+      if (size <= BODY_LIMIT_BYTES) return void chunks.push(chunk)
+      req.off('data', onData)
+      req.pause()
+      resolve({ body: EMPTY, tooLarge: true })
+    }
+    req.on('data', onData)
+    req.on('end', () => resolve({ body: Buffer.concat(chunks, size), tooLarge: false }))
     req.on('error', reject)
   })
+}
+
+// The origin a request names in its Host header, or localhost when that is not a host.
+function originOf(host: string | undefined): string {
+  if (host) {
+    try {
+      const url = new URL(`http://${host}`)
+      if (url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password) return url.origin
+    } catch {
+      // not a host: fall through
+    }
+  }
+  return 'http://localhost'
+}
+
+/**
+ * The URL of a request target as the client sent it: an origin-form target (`//x`, `/\`) is always
+ * a path of this host, never read as another authority.
+ */
+export function requestUrl(target: string, host: string | undefined): URL {
+  const origin = originOf(host)
+  try {
+    if (target.startsWith('/')) return new URL(`${origin}${target}`)
+    const absolute = new URL(target)
+    if (absolute.protocol === 'http:' || absolute.protocol === 'https:') return absolute
+  } catch {
+    // not a URL: fall through
+  }
+  return new URL(`${origin}/`)
 }
 
 function toWire(req: Request, body: Buffer): WireRequest {
@@ -57,11 +111,11 @@ function toWire(req: Request, body: Buffer): WireRequest {
   const headers = (
     raw['set-cookie'] === undefined ? raw : { ...raw, 'set-cookie': raw['set-cookie'].join(', ') }
   ) as Record<string, string>
-  let url: URL
-  try {
-    url = new URL(req.originalUrl, `http://${headers.host ?? 'localhost'}`)
-  } catch {
-    url = new URL(req.originalUrl.startsWith('/') ? req.originalUrl : '/', 'http://localhost')
+  return {
+    method: req.method,
+    url: requestUrl(req.originalUrl, headers.host),
+    headers,
+    body,
+    remoteAddress: req.socket.remoteAddress,
   }
-  return { method: req.method, url, headers, body, remoteAddress: req.socket.remoteAddress }
 }

@@ -1,35 +1,52 @@
 import { type HttpHandler, http } from 'msw'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES } from './edge.js'
-import { matchOne } from './match.js'
+import { matchOne, type RouteMatch } from './match.js'
 import type { Dialect, Route, WireRequest, WireResponse } from './route.js'
 
 const wireOf = new WeakMap<Request, Promise<WireRequest>>()
+
+// The body up to the limit: a larger one is not read to its end.
+async function readLimited(request: Request): Promise<Buffer | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? 0)
+  if (declared > BODY_LIMIT_BYTES) return undefined
+  const reader = request.clone().body?.getReader()
+  if (!reader) return Buffer.alloc(0)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return Buffer.concat(chunks, size)
+    size += value.byteLength
+    if (size > BODY_LIMIT_BYTES) {
+      // A branch of a tee'd body settles its cancel only once the other branch is cancelled too.
+      reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    chunks.push(value)
+  }
+}
 
 // MSW hands the predicate and the resolver the same Request; read its body once.
 function toWire(request: Request): Promise<WireRequest> {
   let wire = wireOf.get(request)
   if (!wire) {
-    wire = request
-      .clone()
-      .arrayBuffer()
-      .then((buffer) => {
-        const headers: Record<string, string> = {}
-        request.headers.forEach((value, name) => {
-          headers[name] = value
-        })
-        // fetch() keeps Host out of a Request's headers, yet signatures cover it.
-        headers.host ??= new URL(request.url).host
-        const tooLarge = buffer.byteLength > BODY_LIMIT_BYTES
-        return {
-          method: request.method,
-          url: new URL(request.url),
-          headers,
-          body: tooLarge ? Buffer.alloc(0) : Buffer.from(buffer),
-          ...(tooLarge && { tooLarge }),
-          remoteAddress: '127.0.0.1',
-        }
+    wire = readLimited(request).then((body) => {
+      const headers: Record<string, string> = {}
+      request.headers.forEach((value, name) => {
+        headers[name] = value
       })
+      // fetch() keeps Host out of a Request's headers, yet signatures cover it.
+      headers.host ??= new URL(request.url).host
+      return {
+        method: request.method,
+        url: new URL(request.url),
+        headers,
+        body: body ?? Buffer.alloc(0),
+        ...(body === undefined && { tooLarge: true }),
+        remoteAddress: '127.0.0.1',
+      }
+    })
     wireOf.set(request, wire)
   }
   return wire
@@ -51,7 +68,8 @@ const methods = {
 /**
  * MSW handlers for the dialects, one per route (so a test can override one operation with
  * `server.use`), bound to each provider's real host, plus one last handler per dialect that answers
- * anything else on that host in the dialect's error format.
+ * anything else on that host in the dialect's error format. A route's handler hands the match it made
+ * to the dispatcher, so a request is matched once.
  *
  * @example setupServer(...toMswHandlers(dialects, { core, auth: 'strict' }))
  *
@@ -61,19 +79,25 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
   // Handlers exist at once; a store still being seeded is awaited by the first request.
   const ready = Promise.resolve(deps)
   ready.catch(() => undefined) // a failed seed is reported to the request that awaits it, not as unhandled
-  const serve = async ({ request }: { request: Request }, dialect: Dialect) =>
-    toResponse(await dispatch(dialect, await toWire(request), await ready), request.method)
+  const matches = new WeakMap<Request, RouteMatch>()
+  const serve = async (request: Request, dialect: Dialect, match?: RouteMatch) =>
+    toResponse(await dispatch(dialect, await toWire(request), await ready, match), request.method)
   return dialects.flatMap((dialect) => {
     const onHost = (request: Request) => dialect.hosts.test(new URL(request.url).origin)
     const perRoute = dialect.routes.map((route: Route<unknown>) =>
       methods[route.method](
-        async ({ request }) => onHost(request) && matchOne([route], await toWire(request)) !== undefined,
-        (info) => serve(info, dialect),
+        async ({ request }) => {
+          if (!onHost(request)) return false
+          const match = matchOne([route], await toWire(request))
+          if (match) matches.set(request, match)
+          return match !== undefined
+        },
+        ({ request }) => serve(request, dialect, matches.get(request)),
       ),
     )
     const fallback = http.all(
       ({ request }) => onHost(request),
-      (info) => serve(info, dialect),
+      ({ request }) => serve(request, dialect),
     )
     return [...perRoute, fallback]
   })

@@ -34,6 +34,12 @@ export interface RouteContext<Input> {
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
 
+/** What an operation needs the caller to be allowed: an action on a resource, as the provider names them. */
+export interface Permission {
+  action: string
+  resource: string
+}
+
 export interface Route<Input = unknown> {
   method: HttpMethod
   /** Path pattern with `:name` segments, matched against the request path. */
@@ -44,6 +50,12 @@ export interface Route<Input = unknown> {
   when?: (req: WireRequest) => boolean
   /** Turn the request into the operation's input; throw an EmulatorError('InvalidInput') for bad input. */
   parse?: (req: WireRequest, params: Record<string, string>) => Input
+  /**
+   * The permission the operation needs, asked of the dialect's `authorize` before `handle` (which then
+   * never checks it itself): a fixed one right after authentication, before the input is even read; one
+   * that depends on the input after `parse` (it may look things up, and throw NotFound).
+   */
+  authorize: Permission | ((ctx: RouteContext<Input>) => Permission)
   handle: (ctx: RouteContext<Input>) => Promise<WireResponse> | WireResponse
 }
 
@@ -63,7 +75,10 @@ export interface Dialect {
   edge: {
     sigv4Service?: string
     targetPrefix?: string
-    pathPrefix?: string
+    /** Path prefixes the dialect owns (`/v4`). */
+    pathPrefixes?: string[]
+    /** A credential scheme of the dialect's own: a header it signs with, or an Authorization scheme. */
+    credential?: { header: string; pattern?: RegExp }
     /** Serve requests with no other clue whose Content-Type starts with this (unsigned Query calls). */
     contentType?: string
   }
@@ -75,6 +90,8 @@ export interface Dialect {
   operationOf?: (req: WireRequest) => string | undefined
   /** Who is calling; throws an EmulatorError when the credentials are missing, unknown or wrong. */
   authenticate(ctx: AuthContext): Promise<Principal> | Principal
+  /** Refuse, in the provider's words, a caller that may not have `permission`. */
+  authorize(ctx: RouteContext<unknown>, permission: Permission): void
   renderError(err: EmulatorError, req: WireRequest, requestId: string): WireResponse
   /** The error for a request that no route matches, naming what was asked for. */
   unknownOperation(req: WireRequest): EmulatorError

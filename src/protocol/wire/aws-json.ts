@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { EmulatorError } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
-import { type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
+import { type JsonObject, readJsonObject } from '../rest/json.js'
+import { type Permission, type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
 
 // AWS JSON 1.0/1.1 (the wire of Lightsail, DynamoDB, Kinesis, ...): every operation is `POST /`,
 // named by the X-Amz-Target header `<TargetPrefix>.<Operation>`, with a JSON object in and out.
 
-/** A JSON object as a JSON protocol body holds it. */
-export type JsonObject = { [member: string]: unknown }
+export type { JsonObject }
 
 export type AwsJsonVersion = '1.0' | '1.1'
 
@@ -22,22 +22,7 @@ const parsedBodies = new WeakMap<WireRequest, JsonObject>()
 export function jsonBody(req: WireRequest): JsonObject {
   let body = parsedBodies.get(req)
   if (!body) {
-    const text = req.body.toString('utf8')
-    let value: unknown = {}
-    if (text.trim() !== '') {
-      try {
-        value = JSON.parse(text)
-      } catch (err) {
-        throw new EmulatorError('InvalidInput', `The request body is not valid JSON: ${(err as Error).message}`, {
-          field: 'body',
-        })
-      }
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
-      throw new EmulatorError('InvalidInput', `The request body must be a JSON object, not ${kind}.`, { field: 'body' })
-    }
-    body = value as JsonObject
+    body = readJsonObject(req, { nameKind: true })
     parsedBodies.set(req, body)
   }
   return body
@@ -131,6 +116,7 @@ export function jsonOperation<S extends z.ZodType>(spec: {
   target: string
   input: S
   version?: AwsJsonVersion
+  authorize: (ctx: RouteContext<z.output<S>>) => Permission
   handle: (ctx: RouteContext<z.output<S>>) => Promise<JsonObject> | JsonObject
 }): Route<unknown> {
   return route({
@@ -139,6 +125,7 @@ export function jsonOperation<S extends z.ZodType>(spec: {
     operation: spec.target,
     when: (req) => amzTarget(req) === spec.target,
     parse: (req) => parseAwsInput(spec.input, jsonBody(req), lowerFirst),
+    authorize: spec.authorize,
     handle: async (ctx: RouteContext<z.output<S>>) =>
       awsJson(200, await spec.handle(ctx), ctx.requestId, spec.version ?? '1.1'),
   })

@@ -2,7 +2,7 @@ import { XMLBuilder } from 'fast-xml-parser'
 import type { z } from 'zod'
 import { EmulatorError } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
-import { type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
+import { type Permission, type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
 
 // AWS Query (the IAM/STS wire): form-encoded parameters in, XML out.
 
@@ -167,6 +167,7 @@ export function queryOperation<S extends z.ZodType>(spec: {
   namespace: string
   operation: string
   input: S
+  authorize: (ctx: RouteContext<z.output<S>>) => Permission
   handle: (ctx: RouteContext<z.output<S>>) => Promise<XmlObject | undefined> | XmlObject | undefined
 }): Route<unknown>[] {
   const when = (req: WireRequest) => queryAction(req) === spec.operation
@@ -174,6 +175,6 @@ export function queryOperation<S extends z.ZodType>(spec: {
   const handle = async (ctx: RouteContext<z.output<S>>) =>
     queryResponse(spec.namespace, spec.operation, await spec.handle(ctx), ctx.requestId)
   return (['POST', 'GET'] as const).map((method) =>
-    route({ method, path: '/', operation: spec.operation, when, parse, handle }),
+    route({ method, path: '/', operation: spec.operation, when, parse, authorize: spec.authorize, handle }),
   )
 }

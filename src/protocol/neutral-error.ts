@@ -1,0 +1,34 @@
+import type { EmulatorError, ErrorCode } from '../core/errors.js'
+import { jsonResponse } from './rest/json.js'
+import type { WireResponse } from './route.js'
+
+// keyemu's own answers (the /_emu control plane, a request no dialect claims) have no provider to
+// copy: a JSON body `{"error": code, "message"}` with the status HTTP gives the kind of problem.
+const statuses: Record<ErrorCode, number> = {
+  InvalidInput: 400,
+  MalformedPolicy: 400,
+  MissingCredentials: 401,
+  MalformedCredentials: 401,
+  UnknownCredentials: 401,
+  InvalidSignature: 401,
+  ExpiredCredentials: 401,
+  Forbidden: 403,
+  InsufficientScope: 403,
+  NotFound: 404,
+  AlreadyExists: 409,
+  LimitExceeded: 409,
+  InUse: 409,
+  UnknownOperation: 404,
+  MissingOperation: 404,
+  PayloadTooLarge: 413,
+  Internal: 500,
+}
+
+/**
+ * An error in keyemu's own format, for what no dialect answers.
+ *
+ * @example renderNeutralError(new EmulatorError('NotFound', 'No control endpoint GET /_emu/x.'), requestId)
+ */
+export function renderNeutralError(err: EmulatorError, requestId: string, extra: object = {}): WireResponse {
+  return jsonResponse(statuses[err.code], { error: err.code, message: err.message, requestId, ...extra })
+}

@@ -1,0 +1,70 @@
+import { EmulatorError } from '../../core/errors.js'
+import type { Principal } from '../../core/principals.js'
+import type { AuthContext, Permission, RouteContext, WireRequest } from '../route.js'
+
+/**
+ * The token of an `Authorization: <scheme> <token>` header, for any of the given schemes (compared
+ * without case), or undefined when there is none.
+ *
+ * @example bearerToken(req, ['AccessKey', 'Bearer'])
+ */
+export function bearerToken(req: WireRequest, schemes: readonly string[]): string | undefined {
+  const header = req.headers.authorization ?? ''
+  const space = header.indexOf(' ')
+  if (space < 0) return undefined
+  const scheme = header.slice(0, space).toLowerCase()
+  if (!schemes.some((s) => s.toLowerCase() === scheme)) return undefined
+  const token = header.slice(space + 1).trim()
+  return token && !/\s/.test(token) ? token : undefined
+}
+
+/**
+ * The caller of a personal access token of an account of `realm`: that account's root, with the
+ * token's scopes (checked per operation by `authorizeScopes`). With auth off, every request is the
+ * realm's first account, unrestricted.
+ *
+ * @example authenticate: (ctx) => authenticateBearer(ctx, { realm: 'linode', schemes: ['Bearer'] })
+ */
+export function authenticateBearer(
+  ctx: AuthContext,
+  options: { realm: string; schemes: readonly string[] },
+): Principal {
+  if (ctx.auth === 'off') {
+    const account = ctx.core.defaultAccount(options.realm)
+    if (!account)
+      throw new EmulatorError('UnknownCredentials', `No ${options.realm} account is seeded to serve this request.`)
+    return { accountId: account.id, userId: null, keyId: null }
+  }
+  const presented = bearerToken(ctx.req, options.schemes)
+  if (presented === undefined) {
+    throw new EmulatorError('MissingCredentials', `The request has no ${options.schemes.join(' or ')} token.`)
+  }
+  const token = ctx.core.findToken(presented)
+  if (!token || ctx.core.getAccount(token.accountId)?.realm !== options.realm) {
+    throw new EmulatorError('UnknownCredentials', 'The token is not a personal access token of this API.')
+  }
+  // Scopes are written space-separated (OAuth) or listed; a seed may do either.
+  return {
+    accountId: token.accountId,
+    userId: null,
+    keyId: null,
+    scopes: token.scopes.flatMap((s) => s.split(/[\s,]+/)),
+  }
+}
+
+/**
+ * Refuse a caller whose token lacks the scope an operation declares as its action. Scopes read
+ * `<area>:read_only` / `<area>:read_write` (the second implies the first) or `*` for everything.
+ *
+ * @example authorize: authorizeScopes
+ */
+export function authorizeScopes(ctx: RouteContext<unknown>, { action }: Permission): void {
+  const scopes = ctx.principal.scopes
+  if (scopes === undefined) return
+  const [area] = action.split(':')
+  const granted = scopes.some(
+    (s) => s === '*' || s === action || (action.endsWith(':read_only') && s === `${area}:read_write`),
+  )
+  if (!granted)
+    throw new EmulatorError('InsufficientScope', `This operation needs the OAuth scope ${action}.`, { action })
+}
