@@ -1,4 +1,4 @@
-import { EmulatorError, isEmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo, isEmulatorError } from '../../src/core/errors.js'
 import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
 import { authorizeAws } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
@@ -22,7 +22,7 @@ export default defineDialect({
   unknownOperation(req) {
     let action: string | null
     try {
-      action = queryParams(req).get('Action')
+      action = queryParams(req).get('Action') ?? null
     } catch (err) {
       if (isEmulatorError(err)) return err
       throw err
@@ -30,6 +30,6 @@ export default defineDialect({
     if (action === null) {
       return new EmulatorError('MissingOperation', 'The request must contain the parameter Action.')
     }
-    return new EmulatorError('UnknownOperation', `Could not find operation ${action} for version 2010-05-08.`)
+    return new EmulatorError('UnknownOperation', `Could not find operation ${echo(action)} for version 2010-05-08.`)
   },
 })

@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { PolicyRef } from '../../src/core/policies.js'
 import { parsePolicyArn } from '../../src/protocol/aws/arn.js'
 import type { RouteContext } from '../../src/protocol/route.js'
@@ -25,7 +25,7 @@ const MAX_MANAGED_POLICY_CHARS = 6144
 function ownPolicy(ctx: RouteContext<unknown>, arn: string): PolicyRef {
   const { accountId, path, name } = parsePolicyArn(arn, 'policyArn')
   if (accountId !== ctx.principal.accountId) {
-    throw new EmulatorError('NotFound', `Policy ${arn} does not exist or is not attachable.`)
+    throw new EmulatorError('NotFound', `Policy ${echo(arn)} does not exist or is not attachable.`)
   }
   return { path, name, label: arn }
 }
@@ -72,7 +72,7 @@ export const policyRoutes = [
       if (ctx.input.VersionId !== 'v1') {
         throw new EmulatorError(
           'NotFound',
-          `Policy ${ctx.input.PolicyArn} version ${ctx.input.VersionId} does not exist or is not attachable.`,
+          `Policy ${echo(ctx.input.PolicyArn)} version ${echo(ctx.input.VersionId)} does not exist or is not attachable.`,
         )
       }
       return {

@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { Bucket } from '../../src/core/model.js'
 import { pageAfter, sortedBy } from '../../src/core/pagination.js'
 import type { RouteContext } from '../../src/protocol/route.js'
@@ -43,7 +43,7 @@ function requireBundle(bundleId: string): void {
   if (!BUCKET_BUNDLES.some((b) => b.bundleId === bundleId && b.isActive)) {
     throw new EmulatorError(
       'InvalidInput',
-      `The bundle ID ${bundleId} is not valid. Use GetBucketBundles to list the bundle IDs you can specify.`,
+      `The bundle ID ${echo(bundleId)} is not valid. Use GetBucketBundles to list the bundle IDs you can specify.`,
       { field: 'bundleId' },
     )
   }

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { Bucket } from '../../src/core/model.js'
 import { sigV4ClaimOf } from '../../src/protocol/aws/claim.js'
 import type { Route, RouteContext } from '../../src/protocol/route.js'
@@ -25,9 +25,13 @@ export function regionOf(ctx: RouteContext<unknown>): string {
     'us-east-1'
   const account = ctx.core.getAccount(ctx.principal.accountId)
   if (!account?.regions.some((r) => r.id === region)) {
-    throw new EmulatorError('InvalidInput', `Lightsail is not available in the region ${region} for this account.`, {
-      field: 'region',
-    })
+    throw new EmulatorError(
+      'InvalidInput',
+      `Lightsail is not available in the region ${echo(region)} for this account.`,
+      {
+        field: 'region',
+      },
+    )
   }
   return region
 }
@@ -36,7 +40,7 @@ export function regionOf(ctx: RouteContext<unknown>): string {
 export function bucketOf(ctx: RouteContext<unknown>, name: string): Bucket {
   const bucket = ctx.core.findBucket({ accountId: ctx.principal.accountId, name, region: regionOf(ctx) })
   if (!bucket) {
-    throw new EmulatorError('NotFound', `The bucket does not exist: ${name}`, { entity: 'bucket', name })
+    throw new EmulatorError('NotFound', `The bucket does not exist: ${echo(name)}`, { entity: 'bucket', name })
   }
   return bucket
 }

@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { Account, Bucket } from '../../src/core/model.js'
 import { pageNumber } from '../../src/core/pagination.js'
 import { invalidInput, jsonResponse } from '../../src/protocol/rest/json.js'
@@ -13,7 +13,7 @@ const BUCKETS = '/v4/object-storage/buckets'
 /** The region a path names by id or cluster id; an unknown one is a resource that is not there. */
 function pathRegion(account: Account, idOrCluster: string) {
   const region = findRegion(account, idOrCluster)
-  if (!region) throw new EmulatorError('NotFound', `Region ${idOrCluster} does not exist.`, { entity: 'region' })
+  if (!region) throw new EmulatorError('NotFound', `Region ${echo(idOrCluster)} does not exist.`, { entity: 'region' })
   return region
 }
 

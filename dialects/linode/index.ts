@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import { authorizeScopes } from '../../src/protocol/rest/bearer.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { authenticate } from './auth.js'
@@ -17,5 +17,8 @@ export default defineDialect({
   renderError: (err) => renderError(err),
   // Linode answers a path it does not serve with 404; the reason says what keyemu does not emulate.
   unknownOperation: (req) =>
-    new EmulatorError('UnknownOperation', `Not found: keyemu does not emulate ${req.method} ${req.url.pathname}.`),
+    new EmulatorError(
+      'UnknownOperation',
+      `Not found: keyemu does not emulate ${req.method} ${echo(req.url.pathname)}.`,
+    ),
 })

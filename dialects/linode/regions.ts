@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import { pageNumber } from '../../src/core/pagination.js'
 import { jsonResponse } from '../../src/protocol/rest/json.js'
 import type { NumberedPageQuery } from '../../src/protocol/rest/paging.js'
@@ -28,7 +28,7 @@ export const regionRoutes = [
     authorize: reads,
     handle(ctx) {
       const region = accountOf(ctx).regions.find((r) => r.alias !== undefined && r.alias === ctx.params.clusterId)
-      if (!region) throw new EmulatorError('NotFound', `Cluster ${ctx.params.clusterId} does not exist.`)
+      if (!region) throw new EmulatorError('NotFound', `Cluster ${echo(ctx.params.clusterId ?? '')} does not exist.`)
       return jsonResponse(200, renderCluster(region))
     },
   }),

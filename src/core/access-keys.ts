@@ -1,5 +1,5 @@
 import { type CoreContext, nowIso, requireAccount } from './context.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
 import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
 import { entry } from './store.js'
@@ -95,7 +95,7 @@ export function accessKeyOps(ctx: CoreContext) {
       return ctx.store.update(({ state, put, setCounter }) => {
         requireAccount(state, input.accountId)
         if (entry(state.accessKeys, input.accessKeyId)) {
-          throw new EmulatorError('AlreadyExists', `Access key ${input.accessKeyId} already exists.`, {
+          throw new EmulatorError('AlreadyExists', `Access key ${echo(input.accessKeyId)} already exists.`, {
             entity: 'access-key',
           })
         }
@@ -216,7 +216,9 @@ function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): A
     (filter.userId === undefined || key.userId === filter.userId) &&
     (filter.bucketId === undefined || (key.bucketId ?? null) === filter.bucketId)
   if (!visible) {
-    throw new EmulatorError('NotFound', `The Access Key with id ${keyId} cannot be found.`, { entity: 'access-key' })
+    throw new EmulatorError('NotFound', `The Access Key with id ${echo(keyId)} cannot be found.`, {
+      entity: 'access-key',
+    })
   }
   return key
 }

@@ -1,5 +1,5 @@
 import { type CoreContext, nowIso, requireAccount } from './context.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { Bucket, State, Tag } from './model.js'
 
 export interface NewBucket {
@@ -27,13 +27,15 @@ export function bucketOps(ctx: CoreContext) {
       return ctx.store.update(({ state, put }) => {
         const account = requireAccount(state, input.accountId)
         if (!account.regions.some((r) => r.id === input.region)) {
-          throw new EmulatorError('InvalidInput', `Region ${input.region} does not exist.`, { field: 'region' })
+          throw new EmulatorError('InvalidInput', `Region ${echo(input.region)} does not exist.`, { field: 'region' })
         }
         const taken = Object.values(state.buckets).some(
           (b) => b.name === input.name && (input.uniqueIn === 'everywhere' || b.region === input.region),
         )
         if (taken) {
-          throw new EmulatorError('AlreadyExists', `A bucket named ${input.name} already exists.`, { entity: 'bucket' })
+          throw new EmulatorError('AlreadyExists', `A bucket named ${echo(input.name)} already exists.`, {
+            entity: 'bucket',
+          })
         }
         const owned = Object.values(state.buckets).filter((b) => b.accountId === input.accountId).length
         if (input.maxBuckets !== undefined && owned >= input.maxBuckets) {
@@ -118,7 +120,7 @@ function findBucket(state: Readonly<State>, query: BucketQuery): Bucket | undefi
 function requireBucket(state: Readonly<State>, query: BucketQuery): Bucket {
   const bucket = findBucket(state, query)
   if (!bucket) {
-    throw new EmulatorError('NotFound', `The bucket ${query.name} does not exist.`, {
+    throw new EmulatorError('NotFound', `The bucket ${echo(query.name)} does not exist.`, {
       entity: 'bucket',
       name: query.name,
     })

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
 import type { Account, State, User } from './model.js'
 import { entry, type Store } from './store.js'
@@ -33,6 +33,6 @@ export function findUserByName(state: Readonly<State>, accountId: string, name: 
 export function requireUser(state: Readonly<State>, accountId: string, name: string): User {
   const user = findUserByName(state, accountId, name)
   if (!user)
-    throw new EmulatorError('NotFound', `The user with name ${name} cannot be found.`, { entity: 'user', name })
+    throw new EmulatorError('NotFound', `The user with name ${echo(name)} cannot be found.`, { entity: 'user', name })
   return user
 }

@@ -68,8 +68,12 @@ const ECHO_LIMIT = 100
  * @example `The user with name ${echo(name)} cannot be found.`
  */
 export function echo(value: string): string {
-  const cut = value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value
-  return cut.replace(UNCARRIABLE, '?')
+  return carriable(value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value)
+}
+
+/** Text with what no wire format carries safely (control characters, lone surrogates) replaced by `?`. */
+export function carriable(text: string): string {
+  return text.replace(UNCARRIABLE, '?')
 }
 
 // Control characters, noncharacters and lone surrogates: what neither XML 1.0 nor a log line carries.

@@ -1,5 +1,5 @@
 import { type CoreContext, nowIso, requireAccount, requireUser } from './context.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { ManagedPolicy, State, Tag } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { parsePolicyDocument } from './policy-document.js'
@@ -26,7 +26,7 @@ export interface PolicyRef {
   label?: string
 }
 
-const labelOf = (ref: PolicyRef) => ref.label ?? `${ref.path}${ref.name}`
+const labelOf = (ref: PolicyRef) => echo(ref.label ?? `${ref.path}${ref.name}`)
 
 export interface PolicyLimits {
   /** Most managed policies attached to one user. */
@@ -49,7 +49,7 @@ export function policyOps(ctx: CoreContext) {
         if (clash) {
           throw new EmulatorError(
             'AlreadyExists',
-            `A policy called ${input.name} already exists. Duplicate names are not allowed.`,
+            `A policy called ${echo(input.name)} already exists. Duplicate names are not allowed.`,
             { entity: 'policy' },
           )
         }
@@ -204,7 +204,7 @@ export function policyOps(ctx: CoreContext) {
 const byName = (p: { name: string }) => p.name
 
 function noInline(userName: string, name: string): EmulatorError {
-  return new EmulatorError('NotFound', `The user policy with name ${name} cannot be found.`, {
+  return new EmulatorError('NotFound', `The user policy with name ${echo(name)} cannot be found.`, {
     entity: 'user-policy',
     userName,
   })

@@ -1,5 +1,5 @@
 import { type CoreContext, findUserByName, nowIso, requireAccount, requireUser } from './context.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { Tag, User } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { entry } from './store.js'
@@ -20,7 +20,9 @@ export function userOps(ctx: CoreContext) {
       return ctx.store.update(({ state, put }) => {
         requireAccount(state, input.accountId)
         if (findUserByName(state, input.accountId, input.name)) {
-          throw new EmulatorError('AlreadyExists', `User with name ${input.name} already exists.`, { entity: 'user' })
+          throw new EmulatorError('AlreadyExists', `User with name ${echo(input.name)} already exists.`, {
+            entity: 'user',
+          })
         }
         const count = Object.values(state.users).filter((u) => u.accountId === input.accountId).length
         if (input.maxUsers !== undefined && count >= input.maxUsers) {

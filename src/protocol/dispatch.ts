@@ -1,5 +1,5 @@
 import type { Core } from '../core/core.js'
-import { EmulatorError, isEmulatorError } from '../core/errors.js'
+import { carriable, EmulatorError, isEmulatorError } from '../core/errors.js'
 import { matchRoute, type RouteMatch } from './match.js'
 import { renderNeutralError } from './neutral-error.js'
 import type { AuthMode, Dialect, RouteContext, WireRequest, WireResponse } from './route.js'
@@ -88,10 +88,9 @@ function renderFailure(
     deps.logger?.error({ dialect: dialect.name, operation, requestId, err }, 'unexpected failure')
   }
   const failure = isEmulatorError(err) ? err : new EmulatorError('Internal', 'The request processing has failed.')
-  const shown =
-    failure.message.length > MAX_MESSAGE_LENGTH
-      ? new EmulatorError(failure.code, `${failure.message.slice(0, MAX_MESSAGE_LENGTH)}…`, failure.detail)
-      : failure
+  // Whatever a message quotes, the answer stays well-formed and small.
+  const message = carriable(failure.message.slice(0, MAX_MESSAGE_LENGTH))
+  const shown = message === failure.message ? failure : new EmulatorError(failure.code, message, failure.detail)
   try {
     return dialect.renderError(shown, req, requestId)
   } catch (renderErr) {

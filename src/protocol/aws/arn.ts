@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../core/errors.js'
+import { EmulatorError, echo } from '../../core/errors.js'
 
 /** @example userArn('000000000000', '/', 'bob') // arn:aws:iam::000000000000:user/bob */
 export function userArn(accountId: string, path: string, name: string): string {
@@ -17,7 +17,7 @@ export function policyArn(accountId: string, path: string, name: string): string
  */
 export function parsePolicyArn(arn: string, field: string): { accountId: string; path: string; name: string } {
   const m = /^arn:aws:iam::(\d{12}|aws):policy(\/(?:[^/]+\/)*)([^/]+)$/.exec(arn)
-  if (!m) throw new EmulatorError('InvalidInput', `ARN ${arn} is not valid.`, { field })
+  if (!m) throw new EmulatorError('InvalidInput', `ARN ${echo(arn)} is not valid.`, { field })
   const [, accountId, path, name] = m as unknown as [string, string, string, string]
   return { accountId, path, name }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EmulatorError } from '../../core/errors.js'
+import { EmulatorError, echo, MAX_PROBLEMS } from '../../core/errors.js'
 
 // AWS services describe constraint failures in one sentence shape, whatever the protocol:
 // "2 validation errors detected: Value 'a b' at 'userName' failed to satisfy constraint: ...".
@@ -46,16 +46,17 @@ export function parseAwsInput<S extends z.ZodType>(
 ): z.output<S> {
   const parsed = schema.safeParse(raw)
   if (parsed.success) return parsed.data
-  const problems = parsed.error.issues.map((issue) => {
+  // Every broken constraint is counted; only the first few are spelled out.
+  const problems = parsed.error.issues.slice(0, MAX_PROBLEMS).map((issue) => {
     const path = issue.path.map(String)
-    const member = path.map(memberName).join('.')
+    const member = echo(path.map(memberName).join('.'))
     const value = path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], raw)
     if (value === undefined)
       return { field: member, text: `Value null at '${member}' failed to satisfy constraint: Member must not be null` }
-    const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value)
+    const shown = typeof value === 'string' ? `'${echo(value)}'` : echo(JSON.stringify(value) ?? String(value))
     return { field: member, text: `Value ${shown} at '${member}' failed to satisfy constraint: ${issue.message}` }
   })
-  const count = problems.length
+  const count = parsed.error.issues.length
   const first = problems[0]
   throw new EmulatorError(
     'InvalidInput',

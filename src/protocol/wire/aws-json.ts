@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EmulatorError } from '../../core/errors.js'
+import { EmulatorError, echo } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
 import { type JsonObject, readJsonObject } from '../rest/json.js'
 import { type Permission, type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
@@ -78,9 +78,12 @@ export function awsJsonError(
 export function unknownJsonOperation(req: WireRequest): EmulatorError {
   const target = amzTarget(req)
   if (target === undefined) {
-    return new EmulatorError('UnknownOperation', `Missing X-Amz-Target header for ${req.method} ${req.url.pathname}.`)
+    return new EmulatorError(
+      'UnknownOperation',
+      `Missing X-Amz-Target header for ${req.method} ${echo(req.url.pathname)}.`,
+    )
   }
-  return new EmulatorError('UnknownOperation', `Unknown operation ${target}.`)
+  return new EmulatorError('UnknownOperation', `Unknown operation ${echo(target)}.`)
 }
 
 /** A boolean member: JSON `true`/`false` only (the JSON wire carries real booleans, unlike Query). @example z.object({ forceDelete: jsonBoolean.optional() }) */

@@ -1,32 +1,31 @@
 import { XMLBuilder } from 'fast-xml-parser'
 import type { z } from 'zod'
-import { EmulatorError } from '../../core/errors.js'
+import { EmulatorError, echo } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
 import { type Permission, type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
 
 // AWS Query (the IAM/STS wire): form-encoded parameters in, XML out.
 
-const parsedForms = new WeakMap<WireRequest, URLSearchParams>()
+const parsedForms = new WeakMap<WireRequest, Map<string, string>>()
 
 /**
- * The request's parameters: the form body of a POST merged over the query string (AWS accepts both).
+ * The request's parameters: the form body of a POST merged over the query string (AWS accepts both),
+ * the last of a repeated name winning.
  *
  * @example queryParams(req).get('Action') // 'CreateUser'
  */
-export function queryParams(req: WireRequest): URLSearchParams {
+export function queryParams(req: WireRequest): ReadonlyMap<string, string> {
   let params = parsedForms.get(req)
   if (!params) {
-    params = new URLSearchParams(req.url.search)
-    for (const name of [...params.keys()]) if (name.startsWith('X-Amz-')) params.delete(name)
+    params = new Map()
+    for (const [name, value] of req.url.searchParams) if (!name.startsWith('X-Amz-')) params.set(name, value)
     if (req.method === 'POST' && req.body.length > 0) {
       const type = req.headers['content-type'] ?? ''
       if (!type.startsWith('application/x-www-form-urlencoded')) {
         throw new EmulatorError(
           'InvalidInput',
-          `Unsupported Content-Type ${type || '(none)'}: expected application/x-www-form-urlencoded.`,
-          {
-            field: 'Content-Type',
-          },
+          `Unsupported Content-Type ${echo(type) || '(none)'}: expected application/x-www-form-urlencoded.`,
+          { field: 'Content-Type' },
         )
       }
       const text = req.body.toString('utf8')
@@ -43,68 +42,115 @@ export function queryParams(req: WireRequest): URLSearchParams {
 /** The Action a Query request names, without failing on a malformed body. */
 export function queryAction(req: WireRequest): string | undefined {
   try {
-    return queryParams(req).get('Action') ?? undefined
+    return queryParams(req).get('Action')
   } catch {
     return undefined
   }
 }
 
+/** Deeper parameter names than any AWS shape has are refused, not followed. */
+const MAX_NAME_PARTS = 16
+/** No AWS list member is numbered this high: a larger index is refused before anything is built. */
+const MAX_LIST_INDEX = 1000
+
+// A list while it is being decoded: its members by the index the client gave them.
+class ListDraft {
+  readonly members = new Map<number, unknown>()
+  constructor(readonly name: string) {}
+}
+
 /**
  * The Query serialization turned back into structure: `Tags.member.1.Key=k` becomes
- * `{ Tags: [{ Key: 'k' }] }`. Action, Version and signature parameters are left out.
+ * `{ Tags: [{ Key: 'k' }] }`. Action, Version and signature parameters are left out. Lists must be
+ * numbered from 1 without gaps, and names nest only so deep: anything else is InvalidInput naming the
+ * parameter, so that the work is proportional to the request and never builds sparse arrays.
  *
- * @example decodeQuery(new URLSearchParams('UserName=bob&Tags.member.1.Key=team')) // { UserName: 'bob', Tags: [{ Key: 'team' }] }
+ * @example decodeQuery(new Map([['UserName', 'bob'], ['Tags.member.1.Key', 'team']])) // { UserName: 'bob', Tags: [{ Key: 'team' }] }
  */
-export function decodeQuery(params: URLSearchParams): Record<string, unknown> {
+export function decodeQuery(params: Iterable<[string, string]>): Record<string, unknown> {
   const root: Record<string, unknown> = {}
   for (const [name, value] of params) {
     if (name === 'Action' || name === 'Version') continue
     const parts = name.split('.')
+    if (parts.length > MAX_NAME_PARTS) {
+      throw new EmulatorError(
+        'InvalidInput',
+        `Parameter ${echo(name)} nests deeper than any member of this operation.`,
+        {
+          field: echo(name),
+        },
+      )
+    }
     if (parts.some((p) => UNSAFE_KEYS.has(p))) continue
-    let node: Record<string, unknown> = root
+    let node: Record<string, unknown> | ListDraft = root
     for (let i = 0; i < parts.length; ) {
       const key = parts[i] as string
+      const last = i === parts.length - 1
+      if (node instanceof ListDraft) break
       if (parts[i + 1] === 'member' && i + 2 < parts.length) {
-        const index = Number(parts[i + 2]) - 1
-        if (!Number.isInteger(index) || index < 0) break
-        const list = (Array.isArray(node[key]) ? node[key] : []) as unknown[]
+        const index = Number(parts[i + 2])
+        if (!/^[1-9]\d{0,3}$/.test(parts[i + 2] as string) || index > MAX_LIST_INDEX) {
+          throw new EmulatorError('InvalidInput', `Parameter ${echo(name)} names no member of a list.`, {
+            field: echo(name),
+          })
+        }
+        const existing = node[key]
+        const list = existing instanceof ListDraft ? existing : new ListDraft(parts.slice(0, i + 1).join('.'))
+        if (existing !== undefined && existing !== list) break
         node[key] = list
         if (i + 3 === parts.length) {
-          list[index] = value
+          list.members.set(index, value)
           break
         }
-        const next = objectAt(list, index)
-        if (!next) break
-        node = next
+        const next = list.members.get(index) ?? {}
+        if (typeof next !== 'object' || next === null || next instanceof ListDraft) break
+        list.members.set(index, next)
+        node = next as Record<string, unknown>
         i += 3
       } else {
-        if (i === parts.length - 1) {
-          node[key] = value
+        if (last) {
+          if (node[key] === undefined) node[key] = value
           break
         }
-        const next = objectAt(node, key)
-        if (!next) break
-        node = next
+        const next = node[key] ?? {}
+        if (typeof next !== 'object' || next === null || next instanceof ListDraft) break
+        node[key] = next
+        node = next as Record<string, unknown>
         i += 1
       }
     }
   }
-  return root
+  return finished(root) as Record<string, unknown>
+}
+
+// Lists become arrays once every member is known; a gap in their numbering is the client's mistake.
+function finished(node: unknown): unknown {
+  if (node instanceof ListDraft) {
+    const count = node.members.size
+    const items: unknown[] = []
+    for (let i = 1; i <= count; i++) {
+      if (!node.members.has(i)) {
+        throw new EmulatorError(
+          'InvalidInput',
+          `List ${echo(node.name)} must be numbered from member.1 without gaps.`,
+          {
+            field: echo(node.name),
+          },
+        )
+      }
+      items.push(finished(node.members.get(i)))
+    }
+    return items
+  }
+  if (typeof node === 'object' && node !== null) {
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(node)) out[key] = finished(value)
+    return out
+  }
+  return node
 }
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
-// The structure under `key`, made when missing; undefined when a plain value already sits there.
-function objectAt(
-  container: Record<string, unknown> | unknown[],
-  key: string | number,
-): Record<string, unknown> | undefined {
-  const slots = container as Record<string | number, unknown>
-  const existing = slots[key] ?? {}
-  if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) return undefined
-  slots[key] = existing
-  return existing as Record<string, unknown>
-}
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true })
 
