@@ -11,7 +11,7 @@ import { type Seed, seedState } from './core/seed.js'
 import { openStore, type Store } from './core/store.js'
 import { dialects as allDialects } from './dialects.js'
 import type { Logger } from './protocol/dispatch.js'
-import { createExpressApp } from './protocol/express.js'
+import { answerClientError, createExpressApp } from './protocol/express.js'
 import type { AuthMode, Dialect } from './protocol/route.js'
 import { defaultSeedFile } from './version.js'
 
@@ -98,6 +98,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           resolve(url)
         })
         server.keepAliveTimeout = 65_000
+        server.on('clientError', answerClientError)
       })
     },
     async close() {

@@ -13,7 +13,13 @@ export default defineDialect({
   // IAM is global and signs for us-east-1 at its real endpoint, but the SDK signs with the client's
   // own region once given a custom endpoint, so any region is accepted (the signature still binds it).
   hosts: /^https:\/\/(iam(-fips)?\.amazonaws\.com|iam\.global\.api\.aws)$/,
-  edge: { sigv4Service: 'iam', contentType: 'application/x-www-form-urlencoded' },
+  // A SigV4 header too malformed to name its service, on a request no other dialect claims, is IAM's
+  // to refuse (the Query wire has no other mark).
+  edge: {
+    sigv4Service: 'iam',
+    credential: { header: 'authorization', pattern: /^AWS4-HMAC-SHA256\b/ },
+    contentType: 'application/x-www-form-urlencoded',
+  },
   routes: [...userRoutes, ...accessKeyRoutes, ...policyRoutes],
   operationOf: queryAction,
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' }),

@@ -1,14 +1,12 @@
+import { randomUUID } from 'node:crypto'
+import { EmulatorError, echo, isEmulatorError } from '../core/errors.js'
 import type { State } from '../core/model.js'
 import type { Store } from '../core/store.js'
 import type { ControlPlane } from '../protocol/express.js'
+import { renderNeutralError } from '../protocol/neutral-error.js'
+import { jsonResponse } from '../protocol/rest/json.js'
 import type { Dialect, WireResponse } from '../protocol/route.js'
 import { version } from '../version.js'
-
-const json = (status: number, body: unknown): WireResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-})
 
 /** The state with every secret replaced, safe to show. */
 export function redactedState(state: State): State {
@@ -29,17 +27,29 @@ export function createControlPlane(deps: { dialects: Dialect[]; store: Store; in
   return async (req) => {
     const path = req.url.pathname
     if (!path.startsWith('/_emu/')) return undefined
-    if (req.method === 'GET' && path === '/_emu/health') {
-      return json(200, { status: 'ok', version, dialects: deps.dialects.map((d) => d.name) })
+    // Answered like GET, body left off by the transport.
+    const method = req.method === 'HEAD' ? 'GET' : req.method
+    const requestId = randomUUID()
+    try {
+      return await serve(method, path)
+    } catch (err) {
+      const failure = isEmulatorError(err) ? err : new EmulatorError('Internal', 'The control plane failed.')
+      return renderNeutralError(failure, requestId)
     }
-    if (req.method === 'GET' && path === '/_emu/state') return json(200, redactedState(deps.store.snapshot()))
-    if (req.method === 'POST' && path === '/_emu/reset') {
+  }
+
+  async function serve(method: string, path: string): Promise<WireResponse> {
+    if (method === 'GET' && path === '/_emu/health') {
+      return jsonResponse(200, { status: 'ok', version, dialects: deps.dialects.map((d) => d.name) })
+    }
+    if (method === 'GET' && path === '/_emu/state') return jsonResponse(200, redactedState(deps.store.snapshot()))
+    if (method === 'POST' && path === '/_emu/reset') {
       await deps.store.replace(deps.initial)
-      return json(200, { status: 'reset' })
+      return jsonResponse(200, { status: 'reset' })
     }
-    return json(404, {
-      error: 'NotFound',
-      message: `No control endpoint ${req.method} ${path}; there are GET /_emu/health, GET /_emu/state and POST /_emu/reset.`,
-    })
+    throw new EmulatorError(
+      'NotFound',
+      `No control endpoint ${method} ${echo(path)}; there are GET /_emu/health, GET /_emu/state and POST /_emu/reset.`,
+    )
   }
 }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { EmulatorError } from '../core/errors.js'
 import type { DispatchDeps } from './dispatch.js'
@@ -48,6 +49,26 @@ function write(res: Response, answer: WireResponse, method: string, close: boole
     ...(close && { connection: 'close' }),
   })
   res.end(method === 'HEAD' ? undefined : answer.body)
+}
+
+/**
+ * The answer to a request Node's HTTP parser refuses before any dialect sees it (headers over 16 KiB,
+ * a malformed request line): keyemu's own JSON error, then the connection closes.
+ *
+ * @example server.on('clientError', answerClientError)
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy()
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+  const status = tooLarge ? 431 : 400
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'
+  const message = tooLarge
+    ? 'The request line and headers are larger than 16 KiB.'
+    : 'The request is not valid HTTP/1.1.'
+  const { body } = renderNeutralError(new EmulatorError('InvalidInput', message), '')
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  )
 }
 
 const EMPTY = Buffer.alloc(0)

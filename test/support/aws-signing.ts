@@ -10,9 +10,11 @@ export interface SignedFetchOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string }
   method?: string
   headers?: Record<string, string>
-  body?: string
+  body?: string | Uint8Array<ArrayBuffer>
   /** Sign it as a presigned URL (query form) instead of an Authorization header. */
   presign?: boolean
+  /** Sign as of this time instead of now (a stale or early signature). */
+  signingDate?: Date
 }
 
 /**
@@ -46,7 +48,8 @@ export async function signRequest(
     headers: { host: target.host, ...options.headers },
     ...(options.body !== undefined && { body: options.body }),
   })
-  const signed = options.presign ? await signer.presign(request) : await signer.sign(request)
+  const when = options.signingDate && { signingDate: options.signingDate }
+  const signed = options.presign ? await signer.presign(request, when) : await signer.sign(request, when)
   const query = new URLSearchParams(signed.query as Record<string, string>).toString()
   const { host: _host, ...headers } = signed.headers
   return {

@@ -1,0 +1,169 @@
+import {
+  awsJsonEnvelopeProblem,
+  type Draft,
+  type FuzzTarget,
+  linodeEnvelopeProblem,
+  sendSigned,
+  sendWithToken,
+  xmlEnvelopeProblem,
+} from './engine.js'
+
+// Each dialect's valid requests, the paths a mutation may swap in, and how it signs and answers.
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
+const iamCall = (action: string, params: [string, string][] = []): Draft => ({
+  method: 'POST',
+  path: '/',
+  headers: { ...FORM },
+  form: [['Action', action], ['Version', '2010-05-08'], ...params],
+})
+const POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+})
+
+const AWS_PATHS = ['/', '//', '/%2e%2e/', '/x/../', `/${'a'.repeat(5000)}`, '/%ff', '/?', '/;x']
+const AWS_CREDENTIAL_MUTATIONS = [
+  'stale-signature',
+  'early-signature',
+  'unknown-key',
+  'wrong-secret',
+  'tampered-signature',
+  'tampered-header',
+  'tampered-body',
+  'no-signature',
+  'malformed-signature',
+]
+
+export const iamTarget: FuzzTarget = {
+  dialect: 'iam',
+  origin: 'https://iam.amazonaws.com',
+  templates: [
+    iamCall('CreateUser', [
+      ['UserName', 'fuzz-user'],
+      ['Path', '/fuzz/'],
+      ['Tags.member.1.Key', 'team'],
+      ['Tags.member.1.Value', 'a'],
+    ]),
+    iamCall('ListUsers', [
+      ['MaxItems', '10'],
+      ['PathPrefix', '/'],
+    ]),
+    iamCall('GetUser'),
+    iamCall('CreateAccessKey'),
+    iamCall('ListAccessKeys', [['MaxItems', '5']]),
+    iamCall('UpdateAccessKey', [
+      ['AccessKeyId', 'test'],
+      ['Status', 'Active'],
+    ]),
+    iamCall('GetAccessKeyLastUsed', [['AccessKeyId', 'test']]),
+    iamCall('DeleteUser', [['UserName', 'nobody']]),
+    iamCall('CreatePolicy', [
+      ['PolicyName', 'fuzz-policy'],
+      ['PolicyDocument', POLICY],
+    ]),
+    iamCall('ListPolicies', [
+      ['Scope', 'Local'],
+      ['OnlyAttached', 'false'],
+    ]),
+    iamCall('PutUserPolicy', [
+      ['UserName', 'nobody'],
+      ['PolicyName', 'inline'],
+      ['PolicyDocument', POLICY],
+    ]),
+    iamCall('AttachUserPolicy', [
+      ['UserName', 'nobody'],
+      ['PolicyArn', 'arn:aws:iam::000000000000:policy/none'],
+    ]),
+  ],
+  send: (draft, endpoint, how) => sendSigned(draft, endpoint, how, 'iam'),
+  envelopeProblem: xmlEnvelopeProblem,
+  credentialMutations: AWS_CREDENTIAL_MUTATIONS,
+}
+
+const lightsailCall = (operation: string, body: unknown): Draft => ({
+  method: 'POST',
+  path: '/',
+  headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Lightsail_20161128.${operation}` },
+  json: body,
+})
+
+export const lightsailTarget: FuzzTarget = {
+  dialect: 'lightsail',
+  origin: 'https://lightsail.us-east-1.amazonaws.com',
+  templates: [
+    lightsailCall('GetBuckets', {}),
+    lightsailCall('GetBuckets', { bucketName: 'fuzz-bucket', includeConnectedResources: true }),
+    lightsailCall('CreateBucket', {
+      bucketName: 'fuzz-bucket',
+      bundleId: 'small_1_0',
+      tags: [{ key: 'k', value: 'v' }],
+    }),
+    lightsailCall('UpdateBucket', {
+      bucketName: 'fuzz-bucket',
+      accessRules: { getObject: 'public' },
+      versioning: 'Enabled',
+    }),
+    lightsailCall('CreateBucketAccessKey', { bucketName: 'fuzz-bucket' }),
+    lightsailCall('GetBucketAccessKeys', { bucketName: 'fuzz-bucket' }),
+    lightsailCall('DeleteBucketAccessKey', { bucketName: 'fuzz-bucket', accessKeyId: 'AKIAAAAAAAAAAAAAAAAA' }),
+    lightsailCall('DeleteBucket', { bucketName: 'no-such-bucket', forceDelete: false }),
+    lightsailCall('GetBucketBundles', { includeInactive: true }),
+  ],
+  send: (draft, endpoint, how) => sendSigned(draft, endpoint, how, 'lightsail'),
+  envelopeProblem: awsJsonEnvelopeProblem,
+  credentialMutations: AWS_CREDENTIAL_MUTATIONS,
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' }
+const linodeCall = (method: string, path: string, json?: unknown): Draft => ({
+  method,
+  path: `/v4/object-storage${path}`,
+  headers: { ...JSON_TYPE },
+  ...(json !== undefined && { json }),
+})
+
+export const linodeTarget: FuzzTarget = {
+  dialect: 'linode',
+  origin: 'https://api.linode.com',
+  templates: [
+    linodeCall('GET', '/keys?page=1&page_size=25'),
+    linodeCall('POST', '/keys', {
+      label: 'fuzz-key',
+      bucket_access: [{ region: 'us-east', bucket_name: 'example-bucket', permissions: 'read_only' }],
+      regions: ['us-east'],
+    }),
+    linodeCall('POST', '/keys', { label: 'fuzz-unlimited' }),
+    linodeCall('GET', '/keys/1'),
+    linodeCall('PUT', '/keys/1', { label: 'renamed', regions: ['us-east'] }),
+    linodeCall('DELETE', '/keys/99999'),
+    linodeCall('GET', '/buckets'),
+    linodeCall('POST', '/buckets', { label: 'fuzz-bucket', region: 'us-east', acl: 'private', cors_enabled: true }),
+    linodeCall('GET', '/buckets/us-east/example-bucket'),
+    linodeCall('DELETE', '/buckets/us-east/no-such-bucket'),
+    linodeCall('GET', '/clusters'),
+    linodeCall('GET', '/endpoints'),
+  ],
+  send: (draft, endpoint, how) => sendWithToken(draft, endpoint, how, 'keyemu-linode-token'),
+  envelopeProblem: linodeEnvelopeProblem,
+  credentialMutations: ['unknown-token', 'aws-key-as-token', 'token-with-spaces', 'no-token', 'other-scheme'],
+}
+
+/** Paths a `path` mutation may put in place of a dialect's own. */
+export const PATHS: Record<string, readonly string[]> = {
+  iam: AWS_PATHS,
+  lightsail: AWS_PATHS,
+  linode: [
+    '/v4//object-storage/keys',
+    '/v4/object-storage/keys/%zz',
+    `/v4/object-storage/keys/${'9'.repeat(400)}`,
+    `/v4/object-storage/keys/${'a'.repeat(3000)}`,
+    '/v4/object-storage/keys/1/../2',
+    '/v4/object-storage/buckets/%2e%2e/x',
+    '/v4/object-storage/buckets/us-east/%00',
+    '/v4',
+    '/v4/',
+  ],
+}
+
+export const targets: FuzzTarget[] = [iamTarget, lightsailTarget, linodeTarget]
