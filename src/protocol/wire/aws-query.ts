@@ -17,6 +17,11 @@ const parsedForms = new WeakMap<WireRequest, Map<string, string>>()
 export function queryParams(req: WireRequest): ReadonlyMap<string, string> {
   let params = parsedForms.get(req)
   if (!params) {
+    // Counted before anything is decoded: a form of many thousand parameters buys nothing.
+    const count = separators(req.url.search) + (req.method === 'POST' ? separators(req.body) : 0)
+    if (count > MAX_PARAMETERS) {
+      throw new EmulatorError('InvalidInput', `The request has more than ${MAX_PARAMETERS} parameters.`)
+    }
     params = new Map()
     for (const [name, value] of req.url.searchParams) if (!name.startsWith('X-Amz-')) params.set(name, value)
     if (req.method === 'POST' && req.body.length > 0) {
@@ -37,6 +42,19 @@ export function queryParams(req: WireRequest): ReadonlyMap<string, string> {
     parsedForms.set(req, params)
   }
   return params
+}
+
+/** More parameters than any Query operation takes (IAM's largest inputs hold a few hundred). */
+const MAX_PARAMETERS = 1000
+const AMPERSAND = 0x26
+
+function separators(text: string | Buffer): number {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text
+  let count = 0
+  for (let at = bytes.indexOf(AMPERSAND); at >= 0 && count <= MAX_PARAMETERS; at = bytes.indexOf(AMPERSAND, at + 1)) {
+    count++
+  }
+  return count
 }
 
 /** The Action a Query request names, without failing on a malformed body. */
