@@ -3,22 +3,12 @@ import { Hash } from '@smithy/hash-node'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { describe, expect, test } from 'vitest'
+import { prng } from '../../../test/support/prng.js'
 import type { WireRequest } from '../route.js'
 import { readSigV4, verifySigV4 } from './sigv4.js'
 
 // The verifier is written for the server; @smithy/signature-v4, the signer inside the AWS SDKs, is
 // the oracle it is proven against. Requests are generated from a seeded PRNG, so a failure repeats.
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Rng = () => number
 const int = (rng: Rng, n: number) => Math.floor(rng() * n)
@@ -276,12 +266,12 @@ function tamperings(req: WireRequest, rng: Rng): [Tamper, WireRequest][] {
 }
 
 describe('verifySigV4 agrees with @smithy/signature-v4', () => {
-  test('accepts every generated request the SDK signed and rejects every single-character tamper', async () => {
+  test('accepts 2,000 generated requests the SDK signed and rejects every single-character tamper of each', async () => {
     const rng = prng(13)
     const failures: string[] = []
     const forms = new Map<string, number>()
     const tampered = new Map<Tamper, number>()
-    for (let i = 0; i < 2500; i++) {
+    for (let i = 0; i < 2000; i++) {
       const c = generateCase(rng)
       const req = await signWithSmithy(c, rng)
       const form = `${c.service === 's3' ? 's3' : 'other'} ${c.presign ? 'presigned' : 'header'}`
@@ -295,10 +285,10 @@ describe('verifySigV4 agrees with @smithy/signature-v4', () => {
     expect(failures.slice(0, 5)).toEqual([])
     // Every form and every kind of tamper was tried many times, so the loop above could fail.
     for (const form of ['s3 header', 's3 presigned', 'other header', 'other presigned']) {
-      expect(forms.get(form), form).toBeGreaterThan(150)
+      expect(forms.get(form), form).toBeGreaterThan(100)
     }
     for (const kind of ['signature', 'header', 'path', 'query', 'body', 'date'] as const) {
-      expect(tampered.get(kind), kind).toBeGreaterThan(500)
+      expect(tampered.get(kind), kind).toBeGreaterThan(1000)
     }
   })
 

@@ -1,21 +1,11 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
 import { describe, expect, test } from 'vitest'
+import { prng } from '../../../test/support/prng.js'
 import { queryError, queryResponse } from './aws-query.js'
 import { escapeXml, type XmlObject, type XmlValue, xmlElement } from './xml.js'
 
 // XML 1.0's Char production: what a document may contain at all.
 const XML_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const PIECES = ['Bob', 'AKIA0123', ' ', '&', '<', '>', '"', "'", '&amp;', ']]>', 'é', '日本', '😀', '\t', '\n', '1']
 const NAMES = ['UserName', 'AccessKeyId', 'Status', 'member', 'Tags', 'Key', 'Value', 'IsTruncated']
