@@ -3,7 +3,7 @@ import { Hash } from '@smithy/hash-node'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { describe, expect, test } from 'vitest'
-import { prng } from '../../../test/support/prng.js'
+import { prng } from '../../../test/fuzz/engine.js'
 import type { WireRequest } from '../route.js'
 import { readSigV4, verifySigV4 } from './sigv4.js'
 

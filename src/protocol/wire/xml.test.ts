@@ -1,6 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
 import { describe, expect, test } from 'vitest'
-import { prng } from '../../../test/support/prng.js'
+import { prng } from '../../../test/fuzz/engine.js'
 import { queryError, queryResponse } from './aws-query.js'
 import { escapeXml, type XmlObject, type XmlValue, xmlElement } from './xml.js'
 
