@@ -16,7 +16,7 @@ export interface Scenario {
   name: string
   /** Printed under the table. */
   note?: string
-  /** The scenario the < 0.5 × Express target applies to. */
+  /** The scenario the ≥ 0.7 × Express target (issue 13) applies to. */
   target?: boolean
   setup?(t: Target): Promise<void>
   requests(t: Target, run: string): Promise<autocannon.Request[]>
