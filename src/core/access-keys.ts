@@ -236,8 +236,7 @@ function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): A
 
 function uniqueKeyId(state: Readonly<State>, ids: Ids, shape: KeyShape): string {
   for (;;) {
-    const id =
-      shape.idAlphabet === 'uuid' ? ids.uuid() : ids.token(shape.idPrefix, shape.idLength, shape.idAlphabet)
+    const id = shape.idAlphabet === 'uuid' ? ids.uuid() : ids.token(shape.idPrefix, shape.idLength, shape.idAlphabet)
     if (!entry(state.accessKeys, id)) return id
   }
 }
