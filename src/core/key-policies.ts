@@ -1,5 +1,5 @@
 import type { CoreContext } from './context.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { ManagedPolicy, State } from './model.js'
 import { entry } from './store.js'
 
@@ -21,7 +21,7 @@ export function policyOfAccount(state: Readonly<State>, accountId: string, id: s
 export function requireAccountPolicies(state: Readonly<State>, accountId: string, ids: readonly string[]): void {
   const index = ids.findIndex((id) => !policyOfAccount(state, accountId, id))
   if (index >= 0) {
-    throw new EmulatorError('NotFound', `The policy ${ids[index]} is not a policy of this account.`, {
+    throw new EmulatorError('NotFound', `The policy ${echo(ids[index] ?? '')} is not a policy of this account.`, {
       entity: 'policy',
       index,
     })

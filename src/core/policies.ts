@@ -49,7 +49,9 @@ export function policyOps(ctx: CoreContext) {
           (p) => p.accountId === input.accountId && p.name.toLowerCase() === lower,
         )
         if (input.id !== undefined && entry(state.policies, input.id)) {
-          throw new EmulatorError('AlreadyExists', `A policy with id ${input.id} already exists.`, { entity: 'policy' })
+          throw new EmulatorError('AlreadyExists', `A policy with id ${echo(input.id)} already exists.`, {
+            entity: 'policy',
+          })
         }
         if (clash) {
           throw new EmulatorError(
