@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { echo, MAX_PROBLEMS } from '../../src/core/errors.js'
 import { bracketPath, invalidInput, type Problem, parseJson, readJsonObject } from '../../src/protocol/rest/json.js'
 import { integerParam } from '../../src/protocol/rest/paging.js'
 import type { WireRequest } from '../../src/protocol/route.js'
@@ -12,7 +13,10 @@ const strict = <S extends z.ZodRawShape>(shape: S) =>
   z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `property ${JSON.stringify(key)} is unsupported`).join('; ')
+        ? issue.keys
+            .slice(0, MAX_PROBLEMS)
+            .map((key) => `property ${JSON.stringify(echo(key))} is unsupported`)
+            .join('; ')
         : 'must be an object',
   })
 
