@@ -162,14 +162,20 @@ export const MUTATIONS: Record<string, (d: Draft, rnd: Random, paths: readonly s
       entry[1] = pick(rnd, ['', '-1', '1e999', 'true', 'null', '[object Object]', '0x10', ' 5 '])
     }
     const paths = jsonPaths(d.json)
-    if (paths.length) setAt(d.json, pick(rnd, paths), (p, k) => void (p[k] = pick(rnd, WRONG_JSON_VALUES)))
+    if (paths.length)
+      setAt(d.json, pick(rnd, paths), (p, k) => {
+        p[k] = pick(rnd, WRONG_JSON_VALUES)
+      })
     else if (d.json !== undefined) d.json = pick(rnd, WRONG_JSON_VALUES)
   },
   'huge-value'(d, rnd) {
     const huge = 'x'.repeat(int(rnd, 10_000, 200_000))
     if (d.form?.length) pick(rnd, d.form)[1] = huge
     const paths = jsonPaths(d.json)
-    if (paths.length) setAt(d.json, pick(rnd, paths), (p, k) => void (p[k] = huge))
+    if (paths.length)
+      setAt(d.json, pick(rnd, paths), (p, k) => {
+        p[k] = huge
+      })
   },
   'huge-name'(d, rnd) {
     const name = 'N'.repeat(int(rnd, 1000, 100_000))
@@ -197,7 +203,10 @@ export const MUTATIONS: Record<string, (d: Draft, rnd: Random, paths: readonly s
       else entry[0] = inject(entry[0])
     }
     const paths = jsonPaths(d.json)
-    if (paths.length) setAt(d.json, pick(rnd, paths), (p, k) => void (p[k] = inject(String(p[k]))))
+    if (paths.length)
+      setAt(d.json, pick(rnd, paths), (p, k) => {
+        p[k] = inject(String(p[k]))
+      })
   },
   'truncated-body'(d, rnd) {
     const body = bodyOf(d)
