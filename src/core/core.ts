@@ -5,6 +5,8 @@ import { type CoreContext, requireAccount } from './context.js'
 import { EmulatorError } from './errors.js'
 import type { Decision, RequestContext } from './evaluator.js'
 import { createIds, type Ids } from './ids.js'
+import { keyPolicyOps } from './key-policies.js'
+import { keySecretOps } from './key-secrets.js'
 import type { Account, ApiToken } from './model.js'
 import { policyOps } from './policies.js'
 import { authorize, type Principal } from './principals.js'
@@ -34,6 +36,8 @@ export function createCore(options: CoreOptions) {
     ctx,
     ...userOps(ctx),
     ...accessKeyOps(ctx),
+    ...keySecretOps(ctx),
+    ...keyPolicyOps(ctx),
     ...policyOps(ctx),
     ...bucketOps(ctx),
 

@@ -67,6 +67,12 @@ export interface AccessKey {
   bucketId?: string
   /** Regions the key works in, for providers that confine keys to regions. */
   regions?: string[]
+  description?: string
+  /**
+   * Managed policies of the key's account attached to the key itself (providers whose keys carry
+   * roles): when set, the key may do at most what they allow, on top of what its owner may do.
+   */
+  policyIds?: string[]
 }
 
 export interface KeyUse {

@@ -48,9 +48,17 @@ export function userPolicies(state: Readonly<State>, userId: string): NamedPolic
   return [...inline, ...attached]
 }
 
+/** The managed policies attached to a key itself, when it has any. */
+export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy[] {
+  return (key.policyIds ?? []).flatMap((id) => {
+    const policy = entry(state.policies, id)
+    return policy ? [{ name: policy.name, document: parsedDocument(policy.document) }] : []
+  })
+}
+
 /**
- * May this principal take this action on this resource? Root may do anything its key's scope allows;
- * a user only what its policies allow (and its key's scope, if the key has one). An explicit Deny in
+ * May this principal take this action on this resource? Root may do anything its key's scope and
+ * the key's own policies allow; a user only what its policies allow (and its key's, if it has any). An explicit Deny in
  * any of them wins.
  *
  * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
@@ -61,7 +69,9 @@ export function authorize(state: Readonly<State>, principal: Principal, request:
   if (principal.keyId && key?.status !== 'Active') return { effect: 'implicit-deny' }
   const owner: Decision =
     principal.userId === null ? { effect: 'allow' } : evaluate(userPolicies(state, principal.userId), request)
-  const decisions = key?.scope ? [owner, evaluate([scopePolicy(key.scope)], request)] : [owner]
+  const decisions = [owner]
+  if (key?.scope) decisions.push(evaluate([scopePolicy(key.scope)], request))
+  if (key?.policyIds) decisions.push(evaluate(keyPolicies(state, key), request))
   return (
     decisions.find((d) => d.effect === 'explicit-deny') ?? decisions.find((d) => d.effect === 'implicit-deny') ?? owner
   )

@@ -436,6 +436,20 @@ export function linodeEnvelopeProblem(answer: Answer, method: string): string | 
   return undefined
 }
 
+/** A Bird answer's problem: not JSON, or an error without Bird's `{code, message, details}`. */
+export function birdEnvelopeProblem(answer: Answer, method: string): string | undefined {
+  if (method === 'HEAD' || isEdgeAnswer(answer)) return undefined
+  if (answer.status === 204) return answer.body === '' ? undefined : '204 with a body'
+  const body = parsedJson(answer)
+  if (!body) return 'not a JSON object'
+  if (answer.status >= 400) {
+    const details = body.details
+    if (typeof body.code !== 'string' || typeof body.message !== 'string') return 'error without code and message'
+    if (typeof details !== 'object' || details === null || Array.isArray(details)) return 'error without details'
+  }
+  return undefined
+}
+
 export interface CaseResult {
   index: number
   fuzzCase: FuzzCase
