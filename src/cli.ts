@@ -1,19 +1,30 @@
 #!/usr/bin/env node
-import { createProgram, type ServeOptions } from './cli/program.js'
+import { createProgram, knownEnvironment, type ServeOptions, unknownEnvironment } from './cli/program.js'
 import { EmulatorError } from './core/errors.js'
 import { dialects } from './dialects.js'
 import { createEmulator } from './emulator.js'
 import { createLogger, LOG_LEVELS } from './log.js'
 
-const program = createProgram().parse()
+const program = await createProgram().parseAsync()
 
 const options = program.opts<ServeOptions>()
 const logger = createLogger(options.logLevel)
+
+// A misspelt variable would otherwise be ignored in silence (KEYEMU_AUTHH=off, enforcement still on).
+const unknown = unknownEnvironment(program, process.env)
+if (unknown.length > 0) {
+  logger.fatal(
+    { unknown },
+    `cannot start: unknown environment variable ${unknown.join(', ')}; keyemu reads ${knownEnvironment(program).join(', ')}.`,
+  )
+  process.exit(2)
+}
 
 try {
   const emulator = await createEmulator({
     host: options.host,
     auth: options.auth,
+    journalSize: options.journalSize,
     logger,
     seed: options.seed,
     ...(options.data && { data: options.data }),
@@ -25,7 +36,13 @@ try {
       ? createLogger('info')
       : logger
   announcer.info(
-    { url, dialects: dialects.map((d) => d.name), auth: options.auth, data: options.data ?? null },
+    {
+      url,
+      dialects: dialects.map((d) => d.name),
+      auth: options.auth,
+      data: options.data ?? null,
+      credentials: emulator.controls.seeded,
+    },
     'ready',
   )
   const stop = async (signal: string) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createControlPlane } from './control/control.js'
+import { type Controls, createControls } from './control/controls.js'
 import type { Clock } from './core/clock.js'
 import { type Core, createCore } from './core/core.js'
 import { EmulatorError } from './core/errors.js'
@@ -28,6 +29,8 @@ export interface EmulatorOptions {
   clock?: Clock
   ids?: Ids
   dialects?: Dialect[]
+  /** How many requests the journal keeps (default 10,000). */
+  journalSize?: number
 }
 
 export interface Emulator {
@@ -36,6 +39,8 @@ export interface Emulator {
   close(): Promise<void>
   store: Store
   core: Core
+  /** Explain, journal, snapshots and reset: what /_emu serves, as calls. */
+  controls: Controls
   /** The URL being served, once listening. */
   readonly url: string | undefined
 }
@@ -74,17 +79,26 @@ export async function initialState(
  */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const deps = { ...(options.clock && { clock: options.clock }), ...(options.ids && { ids: options.ids }) }
-  const initial = await initialState(options.seed, deps)
+  // A given store is reset to what it held when handed over; otherwise reset returns to the seed.
+  const initial = options.store ? options.store.snapshot() : await initialState(options.seed, deps)
   const store = options.store ?? (await openStore({ initial, ...(options.data && { file: options.data }) }))
   const core = createCore({ store, ...deps })
   const dialects = options.dialects ?? allDialects
-  const dispatchDeps = { core, auth: options.auth ?? 'strict', ...(options.logger && { logger: options.logger }) }
-  const app = createExpressApp(dialects, dispatchDeps, createControlPlane({ dialects, store, initial }))
+  const auth = options.auth ?? 'strict'
+  const controls = createControls({ dialects, core, store, initial, auth, journalSize: options.journalSize })
+  const dispatchDeps = {
+    core,
+    auth,
+    record: controls.journal.record,
+    ...(options.logger && { logger: options.logger }),
+  }
+  const app = createExpressApp(dialects, dispatchDeps, createControlPlane(controls))
   let server: Server | undefined
   let url: string | undefined
   return {
     store,
     core,
+    controls,
     get url() {
       return url
     },

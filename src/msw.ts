@@ -1,4 +1,5 @@
 import type { HttpHandler } from 'msw'
+import { type Controls, createControls } from './control/controls.js'
 import { createCore } from './core/core.js'
 import type { Seed } from './core/seed.js'
 import { openStore, type Store } from './core/store.js'
@@ -13,6 +14,31 @@ export interface HandlerOptions {
   /** Serve this store instead of a fresh one. */
   store?: Store
   auth?: AuthMode
+}
+
+/** MSW handlers and, beside them, the control surface: explain, journal, snapshots, reset, state. */
+export interface MockEmulator extends Controls {
+  handlers: HttpHandler[]
+}
+
+/**
+ * The emulator in-process: MSW handlers for every dialect over a fresh store, and the same controls
+ * the server offers under /_emu, as calls.
+ *
+ * @example
+ * const emu = await createMockEmulator()
+ * const server = setupServer(...emu.handlers)
+ * emu.explain({ dialect: 'iam', credential: { accessKeyId }, action: 'iam:ListUsers', resource: '*' })
+ */
+export async function createMockEmulator(
+  options: HandlerOptions & { journalSize?: number } = {},
+): Promise<MockEmulator> {
+  const auth = options.auth ?? 'strict'
+  const initial = options.store ? options.store.snapshot() : await initialState(options.seed, {})
+  const store = options.store ?? (await openStore({ initial }))
+  const core = createCore({ store })
+  const controls = createControls({ dialects, core, store, initial, auth, journalSize: options.journalSize })
+  return { ...controls, handlers: toMswHandlers(dialects, { core, auth, record: controls.journal.record }) }
 }
 
 /**

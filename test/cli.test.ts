@@ -81,6 +81,54 @@ describe('keyemu CLI', () => {
     expect(output).toContain(seed)
   })
 
+  test('an unknown option or KEYEMU_* variable is refused at start, naming it', async () => {
+    const option = await runCli(['--port', '0', '--auht', 'off'])
+    expect(option.code).toBe(2)
+    expect(option.output).toContain("unknown option '--auht'")
+    const variable = await runCli(['--port', '0'], { env: { KEYEMU_AUHT: 'off' } })
+    expect(variable.code).toBe(2)
+    expect(variable.output).toContain('unknown environment variable KEYEMU_AUHT')
+  })
+
+  test('in audit mode the ready line and health say so and list the seeded credentials; explain answers from the command line', async () => {
+    const cli = await startCli(['--auth', 'audit'])
+    try {
+      const ready = cli.lines.map(safeJson).find((e) => e?.msg === 'ready')
+      expect(ready).toMatchObject({ auth: 'audit', dialects: dialects.map((d) => d.name) })
+      expect(ready?.credentials).toContainEqual({
+        kind: 'access-key',
+        family: 'aws',
+        accountId: '000000000000',
+        name: 'test',
+      })
+      expect(await (await fetch(`${cli.url}/_emu/health`)).json()).toMatchObject({ auth: 'audit' })
+      const explain = (token: string) =>
+        runCli([
+          'explain',
+          '--url',
+          cli.url,
+          '--dialect',
+          'linode',
+          '--token',
+          token,
+          '--action',
+          'object_storage:read_write',
+          '--resource',
+          'object_storage',
+        ])
+      const denied = await explain('keyemu-linode-readonly-token')
+      expect(denied.code).toBe(1)
+      expect(denied.output).toContain('deny: the token has no OAuth scope granting object_storage:read_write')
+      const allowed = await explain('keyemu-linode-token')
+      expect(allowed.code).toBe(0)
+      expect(allowed.output).toContain("allow: the token's OAuth scope *")
+      const unknown = await explain('nope')
+      expect(unknown).toMatchObject({ code: 2, output: 'keyemu explain: The linode dialect knows no credential.\n' })
+    } finally {
+      await cli.stop()
+    }
+  })
+
   test('an invalid option value exits with code 2', async () => {
     const { code, output } = await runCli(['--auth', 'maybe'])
     expect(code).toBe(2)

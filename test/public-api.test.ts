@@ -75,7 +75,15 @@ describe('createEmulator', () => {
     const url = await emulator.listen()
     try {
       const health = await (await fetch(`${url}/_emu/health`)).json()
-      expect(health).toEqual({ status: 'ok', version: expect.any(String), dialects: expect.arrayContaining(['iam']) })
+      expect(health).toEqual({
+        status: 'ok',
+        version: expect.any(String),
+        auth: 'strict',
+        dialects: expect.arrayContaining(['iam']),
+        credentials: expect.arrayContaining([
+          { kind: 'access-key', family: 'aws', accountId: '000000000000', name: 'test' },
+        ]),
+      })
       const iam = new IAMClient({ endpoint: url, region: 'us-east-1', credentials: ROOT })
       await iam.send(new CreateUserCommand({ UserName: 'alice' }))
       const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }))

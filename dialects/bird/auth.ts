@@ -1,6 +1,7 @@
 import { EmulatorError, echo } from '../../src/core/errors.js'
+import { principalOfKey } from '../../src/core/principals.js'
 import { authenticateKeyToken } from '../../src/protocol/rest/bearer.js'
-import type { AuthContext, Permission, RouteContext } from '../../src/protocol/route.js'
+import type { AuthContext, AuthorizationRules, Permission, RouteContext } from '../../src/protocol/route.js'
 
 /** The realm of the accounts (Bird organizations) this dialect serves. */
 export const BIRD_REALM = 'bird'
@@ -26,17 +27,26 @@ const resourceOf = (ctx: RouteContext<unknown>, resource: string): string =>
 
 /**
  * A caller reaches only its own organization: any other (existing or not) is not found, so that
- * nobody learns which organizations exist. Then the key's roles, as policies, decide.
+ * nobody learns which organizations exist. Then the key's roles, as policies, decide. A token names its key.
  */
-export function authorize(ctx: RouteContext<unknown>, permission: Permission): void {
-  const organizationId = ctx.params.organizationId ?? ''
-  if (organizationId !== ctx.principal.accountId) {
-    throw new EmulatorError('NotFound', `Organization ${echo(organizationId)} not found.`, { entity: 'organization' })
-  }
-  const request = { action: permission.action, resource: resourceOf(ctx, permission.resource) }
-  if (ctx.core.authorize(ctx.principal, request).effect !== 'allow') {
-    throw new EmulatorError('Forbidden', `The roles of this access key do not allow ${permission.action}.`, {
-      action: permission.action,
-    })
-  }
+export const authorization: AuthorizationRules = {
+  request(ctx, permission) {
+    const organizationId = ctx.params.organizationId ?? ctx.principal.accountId
+    if (organizationId !== ctx.principal.accountId) {
+      throw new EmulatorError('NotFound', `Organization ${echo(organizationId)} not found.`, { entity: 'organization' })
+    }
+    return { action: permission.action, resource: resourceOf(ctx, permission.resource) }
+  },
+  denial: (_ctx, { action }) =>
+    new EmulatorError('Forbidden', `The roles of this access key do not allow ${action}.`, { action }),
+  caller(core, { token }) {
+    const key = token === undefined ? undefined : core.findKeyBySecret(BIRD_KEYS, token)
+    return key && principalOfKey(key)
+  },
+  describe(decision) {
+    if (decision.via !== 'key-policies') return undefined
+    if (decision.effect === 'implicit-deny') return "none of the key's roles allows it"
+    const statement = decision.sid ?? `#${decision.statementIndex}`
+    return `role ${decision.policy} (statement ${statement}) ${decision.effect === 'allow' ? 'allows' : 'denies'} it`
+  },
 }

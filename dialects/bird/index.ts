@@ -1,7 +1,7 @@
 import { EmulatorError, echo } from '../../src/core/errors.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { keyRoutes } from './access-keys.js'
-import { authenticate, authorize, BIRD_REALM } from './auth.js'
+import { authenticate, authorization, BIRD_REALM } from './auth.js'
 import { renderError } from './render.js'
 import { roleRoutes } from './roles.js'
 
@@ -12,7 +12,7 @@ export default defineDialect({
   edge: { pathPrefixes: ['/organizations'], credential: { header: 'authorization', pattern: /^AccessKey\s/i } },
   routes: [...keyRoutes, ...roleRoutes],
   authenticate,
-  authorize,
+  authorization,
   renderError: (err) => renderError(err),
   unknownOperation: (req) =>
     new EmulatorError(

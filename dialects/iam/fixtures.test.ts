@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import request from 'supertest'
 import { describe, expect, test } from 'vitest'
 import { createControlPlane } from '../../src/control/control.js'
+import { createControls } from '../../src/control/controls.js'
 import { createCore } from '../../src/core/core.js'
 import { seedState } from '../../src/core/seed.js'
 import { openStore } from '../../src/core/store.js'
@@ -35,10 +36,12 @@ async function app() {
   const initial = await seedState(seed)
   const store = await openStore({ initial })
   const dialects = [iam]
+  const core = createCore({ store })
+  const controls = createControls({ dialects, core, store, initial, auth: 'off' })
   return createExpressApp(
     dialects,
-    { core: createCore({ store }), auth: 'off' },
-    createControlPlane({ dialects, store, initial }),
+    { core, auth: 'off', record: controls.journal.record },
+    createControlPlane(controls),
   )
 }
 

@@ -1,6 +1,6 @@
 import { EmulatorError, echo, isEmulatorError } from '../../src/core/errors.js'
 import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'
-import { authorizeAws } from '../../src/protocol/aws/authorize.js'
+import { awsAuthorization } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { queryAction, queryParams } from '../../src/protocol/wire/aws-query.js'
 import { accessKeyRoutes } from './access-keys.js'
@@ -24,7 +24,7 @@ export default defineDialect({
   routes: [...userRoutes, ...accessKeyRoutes, ...policyRoutes],
   operationOf: queryAction,
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' }),
-  authorize: authorizeAws,
+  authorization: awsAuthorization(),
   renderError: (err, _req, requestId) => renderError(err, requestId),
   unknownOperation(req) {
     let action: string | null

@@ -1,6 +1,7 @@
 import type { KeyFilter } from '../../src/core/access-keys.js'
 import type { Bucket, KeyScope } from '../../src/core/model.js'
 import { AWS_KEY_SHAPE, LIGHTSAIL_BUCKET_KEYS } from '../../src/protocol/aws/key-shape.js'
+import type { AuthorizationRules } from '../../src/protocol/route.js'
 import { bucketOf, lightsailOperation, operations } from './caller.js'
 import { bucketArn, renderAccessKey } from './render.js'
 import { BucketNameInput, DeleteBucketAccessKeyInput } from './schemas.js'
@@ -11,6 +12,15 @@ const KEY_QUOTA = { per: 'bucket', max: 2, name: 'AccessKeysPerBucket' } as cons
 /** A bucket key may do anything to its one bucket and its objects, and nothing else. */
 export function bucketKeyScope(bucket: Bucket): KeyScope {
   return { grants: [{ bucket: bucket.name, region: bucket.region, access: 'full' }], accountActions: [] }
+}
+
+/** A bucket key's rights, as Lightsail states them: the one bucket the key belongs to. */
+export const describeBucketKey: AuthorizationRules['describe'] = (decision, _request, key) => {
+  if (decision.via !== 'key-scope') return undefined
+  const bucket = key?.scope?.grants[0]?.bucket
+  return decision.effect === 'allow'
+    ? `the key belongs to bucket ${bucket}, which it may use in full`
+    : `the key belongs to bucket ${bucket} and reaches nothing else`
 }
 
 const keysOf = (bucket: Bucket): KeyFilter => ({

@@ -1,8 +1,8 @@
 import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'
-import { authorizeAws } from '../../src/protocol/aws/authorize.js'
+import { awsAuthorization } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { amzTarget, unknownJsonOperation } from '../../src/protocol/wire/aws-json.js'
-import { accessKeyRoutes } from './access-keys.js'
+import { accessKeyRoutes, describeBucketKey } from './access-keys.js'
 import { bucketRoutes } from './buckets.js'
 import { TARGET_PREFIX } from './caller.js'
 import { renderError } from './render.js'
@@ -15,7 +15,7 @@ export default defineDialect({
   routes: [...bucketRoutes, ...accessKeyRoutes],
   operationOf: amzTarget,
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'lightsail' }),
-  authorize: authorizeAws,
+  authorization: awsAuthorization(describeBucketKey),
   renderError: (err, _req, requestId) => renderError(err, requestId),
   unknownOperation: unknownJsonOperation,
 })

@@ -1,7 +1,10 @@
 import { EmulatorError } from '../../src/core/errors.js'
+import { grantOfStatement } from '../../src/core/grants.js'
 import type { Account } from '../../src/core/model.js'
-import { authenticateBearer } from '../../src/protocol/rest/bearer.js'
+import { principalOfKey } from '../../src/core/principals.js'
+import { authenticateBearer, scopeAuthorization, tokenPrincipal } from '../../src/protocol/rest/bearer.js'
 import type { AuthContext, Permission, RouteContext } from '../../src/protocol/route.js'
+import { permissionsOf } from './render.js'
 
 /** The realm of the accounts this dialect serves. */
 export const LINODE_REALM = 'linode'
@@ -11,6 +14,31 @@ export const LINODE_REALM = 'linode'
  * With auth off, every request is the first Linode account.
  */
 export const authenticate = (ctx: AuthContext) => authenticateBearer(ctx, { realm: LINODE_REALM, schemes: ['Bearer'] })
+
+/** Linode's Object Storage keys: S3 credentials for Linode's clusters, never AWS credentials. */
+export const LINODE_KEYS = 'linode'
+
+/**
+ * Tokens are judged by their OAuth scopes; an Object Storage key by its `bucket_access` entries.
+ */
+export const authorization = scopeAuthorization({
+  caller(core, { token, accessKeyId }) {
+    if (token !== undefined) return tokenPrincipal(core, token, LINODE_REALM)
+    const key = accessKeyId === undefined ? undefined : core.findKeyForAuth([LINODE_KEYS], accessKeyId)
+    return key && principalOfKey(key)
+  },
+  describe(decision, request, key) {
+    if (decision.via === 'token-scopes') {
+      return decision.effect === 'allow'
+        ? `the token's OAuth scope ${decision.sid}`
+        : `the token has no OAuth scope granting ${request.action}`
+    }
+    if (decision.via !== 'key-scope') return undefined
+    const grant = grantOfStatement(key?.scope, decision.sid)
+    if (!grant) return decision.effect === 'allow' ? undefined : 'no bucket_access entry of the key covers it'
+    return `bucket_access entry ${JSON.stringify({ bucket_name: grant.bucket, region: grant.region ?? '', permissions: permissionsOf[grant.access] })}`
+  },
+})
 
 // What each operation needs, as the API reference states under "OAuth scopes": reads need an
 // object_storage scope, anything else object_storage:read_write (or `*`).

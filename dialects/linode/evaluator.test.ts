@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest'
 import type { Principal } from '../../src/core/principals.js'
 import { forEachTransport, type Transport } from '../../test/support/transports.js'
-import { LINODE_KEYS } from './keys.js'
+import { LINODE_KEYS } from './auth.js'
 
 const LINODE = 'https://api.linode.com'
 const ACCOUNT = 'linode-account'

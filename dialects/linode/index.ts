@@ -1,7 +1,6 @@
 import { EmulatorError, echo } from '../../src/core/errors.js'
-import { authorizeScopes } from '../../src/protocol/rest/bearer.js'
 import { defineDialect } from '../../src/protocol/route.js'
-import { authenticate, LINODE_REALM } from './auth.js'
+import { authenticate, authorization, LINODE_REALM } from './auth.js'
 import { bucketRoutes } from './buckets.js'
 import { keyRoutes } from './keys.js'
 import { regionRoutes } from './regions.js'
@@ -14,7 +13,7 @@ export default defineDialect({
   edge: { pathPrefixes: ['/v4'] },
   routes: [...keyRoutes, ...bucketRoutes, ...regionRoutes],
   authenticate,
-  authorize: authorizeScopes,
+  authorization,
   renderError: (err) => renderError(err),
   // Linode answers a path it does not serve with 404; the reason says what keyemu does not emulate.
   unknownOperation: (req) =>

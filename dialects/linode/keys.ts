@@ -4,7 +4,7 @@ import { pageNumber } from '../../src/core/pagination.js'
 import { invalidInput, jsonResponse, type Problem } from '../../src/protocol/rest/json.js'
 import type { NumberedPageQuery } from '../../src/protocol/rest/paging.js'
 import { type RouteContext, route } from '../../src/protocol/route.js'
-import { accountOf, findRegion, reads, writes } from './auth.js'
+import { accountOf, findRegion, LINODE_KEYS, reads, writes } from './auth.js'
 import { isLimited, renderKey, renderPage } from './render.js'
 import {
   type BucketAccessInput,
@@ -28,9 +28,6 @@ const UNLIMITED: KeyScope = {
   grants: [{ bucket: '*', access: 'full' }],
   accountActions: ['list-buckets', 'create-bucket'],
 }
-
-/** Linode's Object Storage keys: S3 credentials for Linode's clusters, never AWS credentials. */
-export const LINODE_KEYS = 'linode'
 
 // Object Storage keys belong to the account itself, never to a user or a bucket.
 const keysOf = (accountId: string): KeyFilter => ({ namespace: LINODE_KEYS, accountId, userId: null, bucketId: null })

@@ -10,14 +10,32 @@ export interface ServeOptions {
   host: string
   seed: string
   data?: string
-  auth: 'strict' | 'off'
+  auth: 'strict' | 'audit' | 'off'
+  journalSize: number
   logLevel: LogLevel
+}
+
+/** Every environment variable the program or one of its commands reads. */
+export function knownEnvironment(program: Command): string[] {
+  return [program, ...program.commands].flatMap((c) => c.options.flatMap((o) => (o.envVar ? [o.envVar] : [])))
+}
+
+/** The environment variables keyemu reads: any other KEYEMU_* is a mistake, refused at start. */
+export function unknownEnvironment(program: Command, env: NodeJS.ProcessEnv): string[] {
+  const known = new Set(knownEnvironment(program))
+  return Object.keys(env).filter((name) => name.startsWith('KEYEMU_') && !known.has(name))
 }
 
 function port(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('a port is a whole number from 0 to 65535.')
+  return n
+}
+
+function positive(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of 1 or more.')
   return n
 }
 
@@ -78,18 +96,24 @@ export function createProgram(): Command {
     .addOption(
       new Option(
         '--auth <mode>',
-        'strict: verify signatures and tokens; off: accept any well-formed request as the root identity',
+        'strict: verify signatures and tokens, refuse what policies deny; audit: as strict, but let a denied call through and log it as a would-be denial; off: accept any well-formed request as the root identity',
       )
         .env('KEYEMU_AUTH')
-        .choices(['strict', 'off'])
+        .choices(['strict', 'audit', 'off'])
         .default('strict'),
+    )
+    .addOption(
+      new Option('--journal-size <n>', 'how many requests GET /_emu/journal keeps (the oldest go first)')
+        .env('KEYEMU_JOURNAL_SIZE')
+        .default(10_000)
+        .argParser(positive),
     )
     .addOption(
       new Option('--log-level <level>', 'log level').env('KEYEMU_LOG_LEVEL').choices(LOG_LEVELS).default('info'),
     )
     .addHelpText(
       'after',
-      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset.',
+      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}.',
     )
     .showHelpAfterError()
     // Set before `init` is added, so that it inherits it: a usage error exits 2, as a bad seed does.
@@ -120,5 +144,68 @@ export function createProgram(): Command {
       process.exit(0)
     })
 
+  program
+    .command('explain')
+    .description(
+      'ask a running keyemu whether a credential may take an action on a resource, and what decides it (exit 0 allowed, 1 denied)',
+    )
+    .requiredOption(
+      '--dialect <name>',
+      `the dialect the credential belongs to (${dialects.map((d) => d.name).join(', ')})`,
+    )
+    .option('--access-key-id <id>', 'the credential, as an access key id')
+    .option('--token <token>', 'the credential, as a token (Linode, Bird)')
+    .requiredOption('--action <action>', 'the action, as the provider names it (iam:CreateAccessKey)')
+    .requiredOption('--resource <resource>', 'the resource, as the provider names it (an ARN)')
+    .option('--region <region>', 'the region the call is made in')
+    .option('--source-ip <ip>', 'the address the call comes from')
+    .option('--time <iso>', 'when the call is made')
+    .addOption(new Option('--url <url>', 'the running keyemu').env('KEYEMU_URL').default('http://127.0.0.1:4599'))
+    .action(async (o: ExplainOptions) => process.exit(await explainCommand(o)))
+
   return program
+}
+
+interface ExplainOptions {
+  dialect: string
+  accessKeyId?: string
+  token?: string
+  action: string
+  resource: string
+  region?: string
+  sourceIp?: string
+  time?: string
+  url: string
+}
+
+async function explainCommand(o: ExplainOptions): Promise<number> {
+  const context = {
+    ...(o.region && { region: o.region }),
+    ...(o.sourceIp && { sourceIp: o.sourceIp }),
+    ...(o.time && { time: o.time }),
+  }
+  const body = {
+    dialect: o.dialect,
+    credential: { ...(o.accessKeyId && { accessKeyId: o.accessKeyId }), ...(o.token && { token: o.token }) },
+    action: o.action,
+    resource: o.resource,
+    ...(Object.keys(context).length > 0 && { context }),
+  }
+  try {
+    const res = await fetch(new URL('/_emu/explain', o.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const answer = (await res.json()) as { decision?: string; decidedBy?: string; message?: string }
+    if (!res.ok) {
+      process.stderr.write(`keyemu explain: ${answer.message ?? res.statusText}\n`)
+      return 2
+    }
+    process.stdout.write(`${answer.decision}: ${answer.decidedBy}\n${JSON.stringify(answer, null, 2)}\n`)
+    return answer.decision === 'allow' ? 0 : 1
+  } catch (err) {
+    process.stderr.write(`keyemu explain: cannot reach ${o.url}: ${(err as Error).message}\n`)
+    return 2
+  }
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { EmulatorError, echo, isEmulatorError } from '../core/errors.js'
 import type { State } from '../core/model.js'
-import type { Store } from '../core/store.js'
 import type { ControlPlane } from '../protocol/express.js'
 import { renderNeutralError } from '../protocol/neutral-error.js'
-import { jsonResponse } from '../protocol/rest/json.js'
-import type { Dialect, WireResponse } from '../protocol/route.js'
+import { jsonResponse, readJsonObject } from '../protocol/rest/json.js'
+import type { WireRequest, WireResponse } from '../protocol/route.js'
 import { version } from '../version.js'
+import type { Controls } from './controls.js'
 
 /** The state with every secret replaced, safe to show. */
 export function redactedState(state: State): State {
@@ -17,13 +17,24 @@ export function redactedState(state: State): State {
   return out
 }
 
+const ENDPOINTS = [
+  'GET /_emu/health',
+  'GET /_emu/state',
+  'POST /_emu/reset',
+  'POST /_emu/explain',
+  'GET|DELETE /_emu/journal',
+  'GET|POST /_emu/snapshots',
+  'POST /_emu/snapshots/{name}/restore',
+  'DELETE /_emu/snapshots/{name}',
+]
+
 /**
  * The /_emu control plane, kept out of every provider's path space: health, state (secrets
- * redacted) and reset to the seed the emulator started from.
+ * redacted), reset, explain, the journal and snapshots, each answered from `controls`.
  *
- * @example createControlPlane({ dialects, store, initial })
+ * @example createControlPlane(createControls({ dialects, core, store, initial, auth: 'strict' }))
  */
-export function createControlPlane(deps: { dialects: Dialect[]; store: Store; initial: State }): ControlPlane {
+export function createControlPlane(controls: Controls): ControlPlane {
   return async (req) => {
     const path = req.url.pathname
     if (!path.startsWith('/_emu/')) return undefined
@@ -31,25 +42,47 @@ export function createControlPlane(deps: { dialects: Dialect[]; store: Store; in
     const method = req.method === 'HEAD' ? 'GET' : req.method
     const requestId = randomUUID()
     try {
-      return await serve(method, path)
+      return await serve(method, path, req)
     } catch (err) {
       const failure = isEmulatorError(err) ? err : new EmulatorError('Internal', 'The control plane failed.')
-      return renderNeutralError(failure, requestId)
+      const { field, more } = failure.detail
+      return renderNeutralError(failure, requestId, { ...(field && { field }), ...(more?.length && { more }) })
     }
   }
 
-  async function serve(method: string, path: string): Promise<WireResponse> {
-    if (method === 'GET' && path === '/_emu/health') {
-      return jsonResponse(200, { status: 'ok', version, dialects: deps.dialects.map((d) => d.name) })
+  async function serve(method: string, path: string, req: WireRequest): Promise<WireResponse> {
+    const route = `${method} ${path}`
+    if (route === 'GET /_emu/health') {
+      const { auth, dialects, seeded } = controls
+      return jsonResponse(200, { status: 'ok', version, auth, dialects, credentials: seeded })
     }
-    if (method === 'GET' && path === '/_emu/state') return jsonResponse(200, redactedState(deps.store.snapshot()))
-    if (method === 'POST' && path === '/_emu/reset') {
-      await deps.store.replace(deps.initial)
+    if (route === 'GET /_emu/state') return jsonResponse(200, redactedState(controls.state()))
+    if (route === 'POST /_emu/reset') {
+      await controls.reset()
       return jsonResponse(200, { status: 'reset' })
+    }
+    if (route === 'POST /_emu/explain') return jsonResponse(200, controls.explain(readJsonObject(req)))
+    if (route === 'GET /_emu/journal') {
+      return jsonResponse(200, { entries: controls.journal.list(Object.fromEntries(req.url.searchParams)) })
+    }
+    if (route === 'DELETE /_emu/journal') {
+      controls.journal.clear()
+      return jsonResponse(200, { status: 'cleared' })
+    }
+    if (route === 'GET /_emu/snapshots') return jsonResponse(200, { snapshots: controls.snapshots.list() })
+    if (route === 'POST /_emu/snapshots') return jsonResponse(201, controls.snapshots.take(readJsonObject(req)))
+    const snapshot = /^\/_emu\/snapshots\/([^/]+)(\/restore)?$/.exec(path)
+    if (snapshot) {
+      const name = snapshot[1] as string
+      if (method === 'POST' && snapshot[2]) return jsonResponse(200, await controls.snapshots.restore(name))
+      if (method === 'DELETE' && !snapshot[2]) {
+        controls.snapshots.delete(name)
+        return jsonResponse(200, { status: 'deleted', name })
+      }
     }
     throw new EmulatorError(
       'NotFound',
-      `No control endpoint ${method} ${echo(path)}; there are GET /_emu/health, GET /_emu/state and POST /_emu/reset.`,
+      `No control endpoint ${method} ${echo(path)}; there are ${ENDPOINTS.join(', ')}.`,
     )
   }
 }

@@ -3,13 +3,13 @@ import { bucketOps } from './buckets.js'
 import { type Clock, systemClock } from './clock.js'
 import { type CoreContext, requireAccount } from './context.js'
 import { EmulatorError } from './errors.js'
-import type { Decision, RequestContext } from './evaluator.js'
+import type { RequestContext } from './evaluator.js'
 import { createIds, type Ids } from './ids.js'
 import { keyPolicyOps } from './key-policies.js'
 import { keySecretOps } from './key-secrets.js'
 import type { Account, ApiToken } from './model.js'
 import { policyOps } from './policies.js'
-import { authorize, type Principal } from './principals.js'
+import { type Authorization, authorize, type Principal } from './principals.js'
 import { entry, type Store } from './store.js'
 import { userOps } from './users.js'
 
@@ -83,7 +83,7 @@ export function createCore(options: CoreOptions) {
       return ctx.store.read((state) => entry(state.tokens, token))
     },
 
-    authorize(principal: Principal, request: RequestContext): Decision {
+    authorize(principal: Principal, request: RequestContext): Authorization {
       return ctx.store.read((state) => authorize(state, principal, request))
     },
   }

@@ -54,3 +54,25 @@ export function scopePolicy(scope: KeyScope): NamedPolicy {
   }
   return { name: 'key-scope', document: { Version: '2012-10-17', Statement: statements } }
 }
+
+/**
+ * The OAuth-style scopes of a token written as the policy the evaluator judges them by: a scope is an
+ * action (`object_storage:read_only`); `<area>:read_write` also grants `<area>:read_only`; `*` grants all.
+ *
+ * @example tokenScopePolicy(['object_storage:read_write']) // allows object_storage:read_only too
+ */
+export function tokenScopePolicy(scopes: readonly string[]): NamedPolicy {
+  const statements: PolicyStatement[] = scopes.map((scope) => ({
+    Sid: scope,
+    Effect: 'Allow',
+    Action: scope.endsWith(':read_write') ? [scope, scope.replace(/:read_write$/, ':read_only')] : [scope],
+    Resource: ['*'],
+  }))
+  return { name: 'token-scopes', document: { Version: '2012-10-17', Statement: statements } }
+}
+
+/** The grant a key-scope statement stands for (its Sid is `Grant<index>`), if it is one. */
+export function grantOfStatement(scope: KeyScope | undefined, sid: string | undefined): BucketGrant | undefined {
+  const index = /^Grant(\d+)$/.exec(sid ?? '')?.[1]
+  return index === undefined ? undefined : scope?.grants[Number(index)]
+}

@@ -1,5 +1,5 @@
 import { type Decision, evaluate, type NamedPolicy, type RequestContext } from './evaluator.js'
-import { scopePolicy } from './grants.js'
+import { scopePolicy, tokenScopePolicy } from './grants.js'
 import type { AccessKey, KeyUse, State } from './model.js'
 import { parsePolicyDocument } from './policy-document.js'
 import { entry } from './store.js'
@@ -57,22 +57,39 @@ export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy
 }
 
 /**
- * May this principal take this action on this resource? Root may do anything its key's scope and
- * the key's own policies allow; a user only what its policies allow (and its key's, if it has any). An explicit Deny in
- * any of them wins.
+ * Which of a caller's layers decided: its root identity, its user's policies, its key's scope, the
+ * policies attached to its key, its token's scopes, or the key being no longer active.
+ */
+export type DecidingLayer = 'root' | 'identity' | 'key-scope' | 'key-policies' | 'token-scopes' | 'inactive-key'
+
+/** A decision and the layer of the caller that made it. */
+export interface Authorization extends Decision {
+  via: DecidingLayer
+}
+
+/**
+ * May this principal take this action on this resource? Root may do anything its key's scope, the
+ * key's own policies and its token's scopes allow; a user only what its policies allow (and its key's,
+ * if it has any). An explicit Deny in any of them wins; otherwise the first layer that does not allow.
  *
  * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
  */
-export function authorize(state: Readonly<State>, principal: Principal, request: RequestContext): Decision {
+export function authorize(state: Readonly<State>, principal: Principal, request: RequestContext): Authorization {
   const key = principal.keyId ? entry(state.accessKeys, principal.keyId) : undefined
   // A key deleted or deactivated since it authenticated speaks for nobody.
-  if (principal.keyId && key?.status !== 'Active') return { effect: 'implicit-deny' }
-  const owner: Decision =
-    principal.userId === null ? { effect: 'allow' } : evaluate(userPolicies(state, principal.userId), request)
+  if (principal.keyId && key?.status !== 'Active') return { effect: 'implicit-deny', via: 'inactive-key' }
+  const owner: Authorization =
+    principal.userId === null
+      ? { effect: 'allow', via: 'root' }
+      : { ...evaluate(userPolicies(state, principal.userId), request), via: 'identity' }
   const decisions = [owner]
-  if (key?.scope) decisions.push(evaluate([scopePolicy(key.scope)], request))
-  if (key?.policyIds) decisions.push(evaluate(keyPolicies(state, key), request))
-  return (
-    decisions.find((d) => d.effect === 'explicit-deny') ?? decisions.find((d) => d.effect === 'implicit-deny') ?? owner
-  )
+  if (key?.scope) decisions.push({ ...evaluate([scopePolicy(key.scope)], request), via: 'key-scope' })
+  if (key?.policyIds) decisions.push({ ...evaluate(keyPolicies(state, key), request), via: 'key-policies' })
+  if (principal.scopes) {
+    decisions.push({ ...evaluate([tokenScopePolicy(principal.scopes)], request), via: 'token-scopes' })
+  }
+  const deciding =
+    decisions.find((d) => d.effect === 'explicit-deny') ?? decisions.find((d) => d.effect === 'implicit-deny')
+  // When every layer allows, the most specific one says why (a key's scope over its owner's root).
+  return deciding ?? (decisions[decisions.length - 1] as Authorization)
 }

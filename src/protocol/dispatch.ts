@@ -1,8 +1,10 @@
 import type { Core } from '../core/core.js'
 import { carriable, EmulatorError, isEmulatorError } from '../core/errors.js'
+import type { Principal } from '../core/principals.js'
 import { matchRoute, type RouteMatch } from './match.js'
 import { renderNeutralError } from './neutral-error.js'
-import type { AuthMode, Dialect, RouteContext, WireRequest, WireResponse } from './route.js'
+import type { AuthMode, Dialect, Permission, RouteContext, WireRequest, WireResponse } from './route.js'
+import { type Verdict, verdictOf } from './verdict.js'
 
 /** The one line logged per request: never a body, so never a secret. */
 export interface RequestLog {
@@ -13,8 +15,20 @@ export interface RequestLog {
   requestId: string
 }
 
+/** What is known of one served request once it is answered: no secret, no body. */
+export interface RequestRecord extends RequestLog {
+  /** When the request arrived (ISO 8601, the emulator's clock). */
+  at: string
+  principal: Pick<Principal, 'accountId' | 'userId' | 'keyId'> | null
+  /** The authorization decision, when the request got that far. */
+  verdict: Verdict | null
+  /** Set in audit mode when the call went through although the evaluator denied it. */
+  wouldDeny?: { code: string; message: string }
+}
+
 export interface Logger {
   info(entry: object, message?: string): void
+  warn?(entry: object, message?: string): void
   error(entry: object, message?: string): void
 }
 
@@ -22,6 +36,8 @@ export interface DispatchDeps {
   core: Core
   auth: AuthMode
   logger?: Logger
+  /** Told of every request once it is answered (the journal). */
+  record?: (entry: RequestRecord) => void
 }
 
 /** The longest message an error answer carries, whatever went into it. */
@@ -29,8 +45,9 @@ const MAX_MESSAGE_LENGTH = 2000
 
 /**
  * Serve one request with one dialect: match the route (unless the transport already has), then
- * authenticate, parse, authorize the permission the route declares, handle, and render any failure in
- * the dialect's own error format.
+ * authenticate, parse, ask the evaluator about the permission the route declares, handle, and render
+ * any failure in the dialect's own error format. In audit mode a denied call goes on, recorded as a
+ * would-be denial.
  *
  * @example const res = await dispatch(iam, wireRequest, { core, auth: 'strict' })
  */
@@ -41,8 +58,12 @@ export async function dispatch(
   matched?: RouteMatch,
 ): Promise<WireResponse> {
   const started = performance.now()
+  const at = deps.core.now().toISOString()
   const requestId = deps.core.ctx.ids.uuid()
   let operation = 'unknown'
+  let principal: Principal | undefined
+  // Set by the evaluator's call, which runs inside the route's steps.
+  const judged: { verdict: Verdict | null; wouldDeny?: EmulatorError } = { verdict: null }
   let res: WireResponse
   try {
     if (req.tooLarge) throw new EmulatorError('PayloadTooLarge', 'The request body is larger than 1 MiB.')
@@ -50,12 +71,21 @@ export async function dispatch(
     if (!match) throw dialect.unknownOperation(req)
     const { route, params } = match
     operation = route.operation
-    const principal = await dialect.authenticate({ req, core: deps.core, auth: deps.auth, route })
+    principal = await dialect.authenticate({ req, core: deps.core, auth: deps.auth, route })
     const ctx: RouteContext<unknown> = { req, params, input: undefined, principal, core: deps.core, requestId }
+    const authorize = (permission: Permission) => {
+      const request = dialect.authorization.request(ctx, permission)
+      const decision = deps.core.authorize(ctx.principal, request)
+      judged.verdict = verdictOf(dialect, deps.core, ctx.principal, request, decision)
+      if (decision.effect === 'allow') return
+      const denial = dialect.authorization.denial(ctx, request, decision)
+      if (deps.auth !== 'audit') throw denial
+      judged.wouldDeny = denial
+    }
     const fixed = typeof route.authorize === 'function' ? undefined : route.authorize
-    if (fixed) dialect.authorize(ctx, fixed)
+    if (fixed) authorize(fixed)
     ctx.input = route.parse ? route.parse(req, params) : undefined
-    if (typeof route.authorize === 'function') dialect.authorize(ctx, route.authorize(ctx))
+    if (typeof route.authorize === 'function') authorize(route.authorize(ctx))
     res = await route.handle(ctx)
     // A key counts as used only by calls that succeed: a refused call leaves the state as it was.
     if (principal.keyId && principal.keyUse && res.status < 400)
@@ -70,10 +100,18 @@ export async function dispatch(
     ms: Math.round((performance.now() - started) * 100) / 100,
     requestId,
   }
+  const { verdict, wouldDeny } = judged
+  if (wouldDeny) deps.logger?.warn?.({ ...entry, decidedBy: verdict?.decidedBy }, `would deny: ${wouldDeny.message}`)
   deps.logger?.info(entry)
+  deps.record?.({
+    ...entry,
+    at,
+    principal: principal ? { accountId: principal.accountId, userId: principal.userId, keyId: principal.keyId } : null,
+    verdict,
+    ...(wouldDeny && { wouldDeny: { code: wouldDeny.code, message: wouldDeny.message } }),
+  })
   return res
 }
-
 // Whatever was thrown becomes the dialect's own error; something unexpected is logged and answered
 // as the provider's internal error, never with its stack.
 function renderFailure(

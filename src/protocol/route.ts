@@ -1,6 +1,8 @@
 import type { Core } from '../core/core.js'
 import type { EmulatorError } from '../core/errors.js'
-import type { Principal } from '../core/principals.js'
+import type { RequestContext } from '../core/evaluator.js'
+import type { AccessKey } from '../core/model.js'
+import type { Authorization, Principal } from '../core/principals.js'
 
 /** An HTTP request as every adapter hands it to a dialect: no Express, no MSW. */
 export interface WireRequest {
@@ -20,7 +22,11 @@ export interface WireResponse {
   body: string
 }
 
-export type AuthMode = 'strict' | 'off'
+/**
+ * strict: verify credentials and refuse what the evaluator denies; audit: the same, but a denied call
+ * goes through and is recorded as a would-be denial; off: every well-formed call is the realm's root.
+ */
+export type AuthMode = 'strict' | 'audit' | 'off'
 
 /** What a route handler gets. */
 export interface RouteContext<Input> {
@@ -51,7 +57,7 @@ export interface Route<Input = unknown> {
   /** Turn the request into the operation's input; throw an EmulatorError('InvalidInput') for bad input. */
   parse?: (req: WireRequest, params: Record<string, string>) => Input
   /**
-   * The permission the operation needs, asked of the dialect's `authorize` before `handle` (which then
+   * The permission the operation needs, judged by the core's one evaluator through the dialect's `authorization` rules before `handle` (which then
    * never checks it itself): a fixed one right after authentication, before the input is even read; one
    * that depends on the input after `parse` (it may look things up, and throw NotFound).
    */
@@ -92,11 +98,35 @@ export interface Dialect {
   operationOf?: (req: WireRequest) => string | undefined
   /** Who is calling; throws an EmulatorError when the credentials are missing, unknown or wrong. */
   authenticate(ctx: AuthContext): Promise<Principal> | Principal
-  /** Refuse, in the provider's words, a caller that may not have `permission`. */
-  authorize(ctx: RouteContext<unknown>, permission: Permission): void
+  /** How the dialect's permissions reach the one evaluator, and how its denials and credentials read. */
+  authorization: AuthorizationRules
   renderError(err: EmulatorError, req: WireRequest, requestId: string): WireResponse
   /** The error for a request that no route matches, naming what was asked for. */
   unknownOperation(req: WireRequest): EmulatorError
+}
+
+/** A credential as a dialect knows it, named to the explain endpoint: an access key id or a token. */
+export interface Credential {
+  accessKeyId?: string
+  token?: string
+}
+
+/**
+ * What a dialect adds to the one evaluator: the dispatcher and the explain endpoint both ask the core's
+ * `authorize` with `request(...)`, so that an explanation can never disagree with enforcement.
+ */
+export interface AuthorizationRules {
+  /**
+   * The request the evaluator judges for a permission an operation declares: its resource made concrete,
+   * its condition keys. May throw (an organization the caller may not see is NotFound).
+   */
+  request(ctx: RouteContext<unknown>, permission: Permission): RequestContext
+  /** The refusal of a denied call, in the provider's words. */
+  denial(ctx: RouteContext<unknown>, request: RequestContext, decision: Authorization): EmulatorError
+  /** The caller a credential names, without checking any signature (for explain), or undefined. */
+  caller(core: Core, credential: Credential): Principal | undefined
+  /** What decided, in the provider's words (the key's bucket, a role), when the generic words won't do. */
+  describe?(decision: Authorization, request: RequestContext, key: Readonly<AccessKey> | undefined): string | undefined
 }
 
 /**

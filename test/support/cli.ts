@@ -59,10 +59,11 @@ export function startCli(args: string[]): Promise<RunningCli> {
 /** Run the CLI to completion and collect its output. */
 export function runCli(
   args: string[],
-  options: { cwd?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options })
+    const env = { ...process.env, ...options.env }
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options, env })
     let output = ''
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString('utf8')

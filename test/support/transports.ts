@@ -1,5 +1,6 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest'
+import { type Controls, createControls } from '../../src/control/controls.js'
 import type { Clock } from '../../src/core/clock.js'
 import { type Core, createCore } from '../../src/core/core.js'
 import type { State } from '../../src/core/model.js'
@@ -19,6 +20,10 @@ export interface Transport {
   endpoint(realOrigin: string): string
   readonly core: Core
   readonly store: Store
+  /** Explain, journal, snapshots, reset: the control surface of this emulator. */
+  readonly controls: Controls
+  /** The server's URL (undefined in-process). */
+  readonly url: string | undefined
   /** The state now, for before/after comparisons. */
   snapshot(): State
 }
@@ -42,6 +47,7 @@ export function forEachTransport(name: string, body: (t: Transport) => void, opt
       let store: Store | undefined
       let emulator: Emulator | undefined
       let initial: State | undefined
+      let controls: Controls | undefined
       const msw = kind === 'msw' ? setupServer() : undefined
       const deps = { ...(options.clock && { clock: options.clock }) }
 
@@ -54,10 +60,13 @@ export function forEachTransport(name: string, body: (t: Transport) => void, opt
         store = await openStore({ initial: initial as State })
         if (msw) {
           core = createCore({ store, ...deps })
-          msw.resetHandlers(...toMswHandlers(dialects, { core, auth: options.auth ?? 'strict' }))
+          const auth = options.auth ?? 'strict'
+          controls = createControls({ dialects, core, store, initial: initial as State, auth })
+          msw.resetHandlers(...toMswHandlers(dialects, { core, auth, record: controls.journal.record }))
         } else {
           emulator = await createEmulator({ store, auth: options.auth ?? 'strict', ...deps })
           core = emulator.core
+          controls = emulator.controls
           await emulator.listen(0)
         }
       })
@@ -74,6 +83,12 @@ export function forEachTransport(name: string, body: (t: Transport) => void, opt
         },
         get store() {
           return store as Store
+        },
+        get controls() {
+          return controls as Controls
+        },
+        get url() {
+          return emulator?.url
         },
         snapshot: () => (store as Store).snapshot(),
       })

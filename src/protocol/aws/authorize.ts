@@ -1,42 +1,58 @@
 import { EmulatorError } from '../../core/errors.js'
-import type { Permission, RouteContext } from '../route.js'
+import type { RequestContext } from '../../core/evaluator.js'
+import { principalOfKey } from '../../core/principals.js'
+import type { AuthorizationRules, Permission, RouteContext } from '../route.js'
 import { userArn } from './arn.js'
+import { AWS_CREDENTIALS } from './key-shape.js'
 
-/**
- * Refuse the call unless the caller's policies (and its key's scope) allow the permission, naming
- * the caller, action and resource as AWS does in its AccessDenied message.
- *
- * @example authorize: authorizeAws
- */
-export function authorizeAws(ctx: RouteContext<unknown>, { action, resource }: Permission): void {
+function callerArn(ctx: RouteContext<unknown>): string {
+  const { core, principal } = ctx
+  const user = principal.userId ? core.getUserById(principal.userId) : undefined
+  return user ? userArn(user.accountId, user.path, user.name) : `arn:aws:iam::${principal.accountId}:root`
+}
+
+// Built only when a statement has a condition or a policy variable: most calls never need it.
+function awsRequest(ctx: RouteContext<unknown>, { action, resource }: Permission): RequestContext {
   const { core, principal, req } = ctx
-  const user = () => (principal.userId ? core.getUserById(principal.userId) : undefined)
-  const arn = () => {
-    const u = user()
-    return u ? userArn(u.accountId, u.path, u.name) : `arn:aws:iam::${principal.accountId}:root`
-  }
-  // Built only when a statement has a condition or a policy variable: most calls never need it.
   const context = () => {
-    const u = user()
+    const user = principal.userId ? core.getUserById(principal.userId) : undefined
     const now = core.now()
     return {
       'aws:CurrentTime': now.toISOString(),
       'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
       'aws:SourceIp': req.remoteAddress?.replace(/^::ffff:/, ''),
       'aws:SecureTransport': String(req.url.protocol === 'https:'),
-      'aws:username': u?.name,
-      'aws:userid': u?.id ?? principal.accountId,
+      'aws:username': user?.name,
+      'aws:userid': user?.id ?? principal.accountId,
       'aws:PrincipalAccount': principal.accountId,
       'aws:RequestedRegion': principal.keyUse?.region,
-      'aws:PrincipalArn': arn(),
+      'aws:PrincipalArn': callerArn(ctx),
     }
   }
-  const decision = core.authorize(principal, { action, resource, context })
-  if (decision.effect === 'allow') return
-  const because = decision.effect === 'explicit-deny' ? ' with an explicit deny in an identity-based policy' : ''
-  throw new EmulatorError(
-    'Forbidden',
-    `User: ${arn()} is not authorized to perform: ${action} on resource: ${resource}${because}`,
-    { action, resource },
-  )
+  return { action, resource, context }
+}
+
+/**
+ * How AWS dialects are judged: IAM-style requests with AWS's global condition keys, refused with
+ * AWS's AccessDenied message naming the caller, action and resource; an access key id names the caller.
+ *
+ * @example authorization: awsAuthorization()
+ */
+export function awsAuthorization(describe?: AuthorizationRules['describe']): AuthorizationRules {
+  return {
+    request: awsRequest,
+    denial(ctx, { action, resource }, decision) {
+      const because = decision.effect === 'explicit-deny' ? ' with an explicit deny in an identity-based policy' : ''
+      return new EmulatorError(
+        'Forbidden',
+        `User: ${callerArn(ctx)} is not authorized to perform: ${action} on resource: ${resource}${because}`,
+        { action, resource },
+      )
+    },
+    caller(core, { accessKeyId }) {
+      const key = accessKeyId === undefined ? undefined : core.findKeyForAuth(AWS_CREDENTIALS, accessKeyId)
+      return key && principalOfKey(key)
+    },
+    ...(describe && { describe }),
+  }
 }

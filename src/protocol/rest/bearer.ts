@@ -1,6 +1,7 @@
+import type { Core } from '../../core/core.js'
 import { EmulatorError } from '../../core/errors.js'
 import { type Principal, principalOfKey } from '../../core/principals.js'
-import type { AuthContext, Permission, RouteContext, WireRequest } from '../route.js'
+import type { AuthContext, AuthorizationRules, WireRequest } from '../route.js'
 
 /**
  * The token of an `Authorization: <scheme> <token>` header, for any of the given schemes (compared
@@ -20,7 +21,7 @@ export function bearerToken(req: WireRequest, schemes: readonly string[]): strin
 
 /**
  * The caller of a personal access token of an account of `realm`: that account's root, with the
- * token's scopes (checked per operation by `authorizeScopes`). With auth off, every request is the
+ * token's scopes (judged per operation as `scopeAuthorization` says). With auth off, every request is the
  * realm's first account, unrestricted.
  *
  * @example authenticate: (ctx) => authenticateBearer(ctx, { realm: 'linode', schemes: ['Bearer'] })
@@ -30,11 +31,20 @@ export function authenticateBearer(
   options: { realm: string; schemes: readonly string[] },
 ): Principal {
   if (ctx.auth === 'off') return anonymousRoot(ctx, options.realm)
-  const presented = requireToken(ctx, options.schemes)
-  const token = ctx.core.findToken(presented)
-  if (!token || ctx.core.getAccount(token.accountId)?.realm !== options.realm) {
-    throw new EmulatorError('UnknownCredentials', 'The token is not a personal access token of this API.')
-  }
+  const principal = tokenPrincipal(ctx.core, requireToken(ctx, options.schemes), options.realm)
+  if (!principal) throw new EmulatorError('UnknownCredentials', 'The token is not a personal access token of this API.')
+  return principal
+}
+
+/**
+ * The root of the account a personal access token of `realm` belongs to, with the token's scopes, or
+ * undefined when it is no such token.
+ *
+ * @example tokenPrincipal(core, 'linode-token', 'linode')?.scopes // ['object_storage:read_write']
+ */
+export function tokenPrincipal(core: Core, presented: string, realm: string): Principal | undefined {
+  const token = core.findToken(presented)
+  if (!token || core.getAccount(token.accountId)?.realm !== realm) return undefined
   // Scopes are written space-separated (OAuth) or listed; a seed may do either.
   return {
     accountId: token.accountId,
@@ -79,18 +89,17 @@ export function authenticateKeyToken(
 }
 
 /**
- * Refuse a caller whose token lacks the scope an operation declares as its action. Scopes read
- * `<area>:read_only` / `<area>:read_write` (the second implies the first) or `*` for everything.
+ * How token scopes are judged: an operation's action is the scope it needs (`<area>:read_only`,
+ * `<area>:read_write`), which the core judges as the token's scope policy; a token lacking it is refused
+ * with InsufficientScope. `caller` names the principal of a token (a credential of this realm).
  *
- * @example authorize: authorizeScopes
+ * @example authorization: scopeAuthorization({ caller: (core, c) => c.token && tokenPrincipal(core, c.token, 'linode') })
  */
-export function authorizeScopes(ctx: RouteContext<unknown>, { action }: Permission): void {
-  const scopes = ctx.principal.scopes
-  if (scopes === undefined) return
-  const [area] = action.split(':')
-  const granted = scopes.some(
-    (s) => s === '*' || s === action || (action.endsWith(':read_only') && s === `${area}:read_write`),
-  )
-  if (!granted)
-    throw new EmulatorError('InsufficientScope', `This operation needs the OAuth scope ${action}.`, { action })
+export function scopeAuthorization(rules: Pick<AuthorizationRules, 'caller' | 'describe'>): AuthorizationRules {
+  return {
+    request: (_ctx, permission) => permission,
+    denial: (_ctx, { action }) =>
+      new EmulatorError('InsufficientScope', `This operation needs the OAuth scope ${action}.`, { action }),
+    ...rules,
+  }
 }

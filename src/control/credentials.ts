@@ -1,0 +1,34 @@
+import type { State } from '../core/model.js'
+import { entry } from '../core/store.js'
+
+/** A credential a state holds, named without its secret. */
+export interface CredentialInfo {
+  kind: 'access-key' | 'token'
+  /** The key namespace (which dialect takes it) or, for a token, its account's realm. */
+  family: string
+  accountId: string
+  /** An access key's id; a token's label (a token is its own secret). */
+  name: string
+}
+
+/**
+ * The credentials of a state, never their secrets: what the ready line and /_emu/health list so
+ * that nobody wonders which keys the emulator was seeded with.
+ *
+ * @example seededCredentials(state) // [{ kind: 'access-key', family: 'aws', accountId: '000000000000', name: 'test' }]
+ */
+export function seededCredentials(state: State): CredentialInfo[] {
+  const keys = Object.values(state.accessKeys).map((k) => ({
+    kind: 'access-key' as const,
+    family: k.namespace,
+    accountId: k.accountId,
+    name: k.id,
+  }))
+  const tokens = Object.values(state.tokens).map((t) => ({
+    kind: 'token' as const,
+    family: entry(state.accounts, t.accountId)?.realm ?? '',
+    accountId: t.accountId,
+    name: t.label,
+  }))
+  return [...keys, ...tokens]
+}

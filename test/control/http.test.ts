@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { createEmulator, type Emulator } from '../../src/emulator.js'
+
+let emu: Emulator
+let url: string
+
+beforeEach(async () => {
+  emu = await createEmulator()
+  url = await emu.listen(0)
+})
+afterEach(() => emu.close())
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+test('health says the auth mode, the dialects and the seeded credentials without secrets', async () => {
+  const { body } = await call('GET', '/_emu/health')
+  expect(body).toMatchObject({ status: 'ok', auth: 'strict', dialects: ['iam', 'lightsail', 'linode', 'bird'] })
+  expect(body.credentials).toContainEqual({
+    kind: 'access-key',
+    family: 'aws',
+    accountId: '000000000000',
+    name: 'test',
+  })
+  expect(JSON.stringify(body)).not.toContain('keyemu-linode-token')
+  expect(JSON.stringify(body)).not.toContain('keyemu-bird-token')
+})
+
+test('POST /_emu/explain answers the decision; bad input is a neutral 400 naming the field', async () => {
+  const allowed = await call('POST', '/_emu/explain', {
+    dialect: 'iam',
+    credential: { accessKeyId: 'test' },
+    action: 'iam:ListUsers',
+    resource: '*',
+  })
+  expect(allowed).toMatchObject({ status: 200, body: { decision: 'allow', via: 'root' } })
+  const bad = await call('POST', '/_emu/explain', { dialect: 'iam', credential: { accessKeyId: 'test' }, action: 'x' })
+  expect(bad).toMatchObject({ status: 400, body: { error: 'InvalidInput' } })
+  expect(bad.body.field).toBe('resource')
+  const unknown = await call('POST', '/_emu/explain', {
+    dialect: 'bird',
+    credential: { token: 'not-a-token' },
+    action: 'bird:ListAccessKeys',
+    resource: '*',
+  })
+  expect(unknown).toMatchObject({
+    status: 404,
+    body: { error: 'NotFound', message: 'The bird dialect knows no credential.' },
+  })
+})
+
+test('GET /_emu/journal filters by query, DELETE clears it', async () => {
+  await call('GET', '/_emu/health')
+  await fetch(`${url}/v4/object-storage/keys`, { headers: { authorization: 'Bearer keyemu-linode-token' } })
+  const { body } = await call('GET', '/_emu/journal?dialect=linode&limit=5')
+  expect(body.entries).toMatchObject([{ dialect: 'linode', operation: 'GET /v4/object-storage/keys', status: 200 }])
+  expect(await call('GET', '/_emu/journal?status=abc')).toMatchObject({ status: 400 })
+  expect(await call('DELETE', '/_emu/journal')).toMatchObject({ status: 200 })
+  expect((await call('GET', '/_emu/journal')).body.entries).toEqual([])
+})
+
+test('snapshots over HTTP: take, list, restore, delete; an unknown one is 404', async () => {
+  expect(await call('POST', '/_emu/snapshots', { name: 'start' })).toMatchObject({
+    status: 201,
+    body: { name: 'start' },
+  })
+  expect((await call('GET', '/_emu/snapshots')).body.snapshots).toMatchObject([{ name: 'start' }])
+  expect(await call('POST', '/_emu/snapshots/start/restore')).toMatchObject({ status: 200 })
+  expect(await call('DELETE', '/_emu/snapshots/start')).toMatchObject({ status: 200 })
+  expect(await call('POST', '/_emu/snapshots/start/restore')).toMatchObject({
+    status: 404,
+    body: { error: 'NotFound' },
+  })
+  expect(await call('POST', '/_emu/snapshots', { name: '' })).toMatchObject({ status: 400 })
+  expect(await call('GET', '/_emu/nothing')).toMatchObject({ status: 404 })
+})
