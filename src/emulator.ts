@@ -89,7 +89,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const dispatchDeps = {
     core,
     auth,
-    record: controls.journal.record,
+    ...controls.hooks,
     ...(options.logger && { logger: options.logger }),
   }
   const app = createExpressApp(dialects, dispatchDeps, createControlPlane(controls))

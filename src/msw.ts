@@ -38,7 +38,7 @@ export async function createMockEmulator(
   const store = options.store ?? (await openStore({ initial }))
   const core = createCore({ store })
   const controls = createControls({ dialects, core, store, initial, auth, journalSize: options.journalSize })
-  return { ...controls, handlers: toMswHandlers(dialects, { core, auth, record: controls.journal.record }) }
+  return { ...controls, handlers: toMswHandlers(dialects, { core, auth, ...controls.hooks }) }
 }
 
 /**

@@ -27,6 +27,8 @@ const wire: Record<ErrorCode, [status: number, code: string]> = {
   UnknownOperation: [404, 'NotFound'],
   MissingOperation: [404, 'NotFound'],
   PayloadTooLarge: [413, 'PayloadTooLarge'],
+  Throttled: [429, 'TooManyRequests'],
+  ServiceUnavailable: [503, 'ServiceUnavailable'],
   Internal: [500, 'InternalServerError'],
 }
 

@@ -38,11 +38,7 @@ async function app() {
   const dialects = [iam]
   const core = createCore({ store })
   const controls = createControls({ dialects, core, store, initial, auth: 'off' })
-  return createExpressApp(
-    dialects,
-    { core, auth: 'off', record: controls.journal.record },
-    createControlPlane(controls),
-  )
+  return createExpressApp(dialects, { core, auth: 'off', ...controls.hooks }, createControlPlane(controls))
 }
 
 describe('iam replays the documented wire exchanges (verified)', () => {

@@ -26,6 +26,9 @@ const wire: Record<ErrorCode, [status: number, code: string]> = {
   UnknownOperation: [400, 'InvalidAction'],
   MissingOperation: [400, 'MissingAction'],
   PayloadTooLarge: [413, 'RequestEntityTooLarge'],
+  // The common errors of every AWS Query API.
+  Throttled: [400, 'Throttling'],
+  ServiceUnavailable: [503, 'ServiceUnavailable'],
   Internal: [500, 'ServiceFailure'],
 }
 

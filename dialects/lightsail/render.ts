@@ -32,6 +32,9 @@ const wire: Record<ErrorCode, Wire> = {
   UnknownOperation: [400, 'UnknownOperationException'],
   MissingOperation: [400, 'UnknownOperationException'],
   PayloadTooLarge: [413, 'RequestEntityTooLargeException'],
+  // The common errors of every AWS JSON API.
+  Throttled: [400, 'ThrottlingException'],
+  ServiceUnavailable: [503, 'ServiceUnavailable'],
   Internal: [500, 'ServiceException', 'InternalError'],
 }
 

@@ -29,6 +29,9 @@ const wire: Record<ErrorCode, [status: number, reason?: string]> = {
   UnknownOperation: [404],
   MissingOperation: [404],
   PayloadTooLarge: [413],
+  // Linode's rate limits answer 429 ("Too many requests"); an outage 503.
+  Throttled: [429, 'Too many requests'],
+  ServiceUnavailable: [503, 'Service Unavailable'],
   Internal: [500],
 }
 

@@ -113,7 +113,7 @@ export function createProgram(): Command {
     )
     .addHelpText(
       'after',
-      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}.',
+      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}, GET|POST|DELETE /_emu/faults, DELETE /_emu/faults/{id}.',
     )
     .showHelpAfterError()
     // Set before `init` is added, so that it inherits it: a usage error exits 2, as a bad seed does.

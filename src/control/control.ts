@@ -26,6 +26,8 @@ const ENDPOINTS = [
   'GET|POST /_emu/snapshots',
   'POST /_emu/snapshots/{name}/restore',
   'DELETE /_emu/snapshots/{name}',
+  'GET|POST|DELETE /_emu/faults',
+  'DELETE /_emu/faults/{id}',
 ]
 
 /**
@@ -71,6 +73,17 @@ export function createControlPlane(controls: Controls): ControlPlane {
     }
     if (route === 'GET /_emu/snapshots') return jsonResponse(200, { snapshots: controls.snapshots.list() })
     if (route === 'POST /_emu/snapshots') return jsonResponse(201, controls.snapshots.take(readJsonObject(req)))
+    if (route === 'GET /_emu/faults') return jsonResponse(200, { faults: controls.faults.list() })
+    if (route === 'POST /_emu/faults') return jsonResponse(201, controls.faults.arm(readJsonObject(req)))
+    if (route === 'DELETE /_emu/faults') {
+      controls.faults.disarm()
+      return jsonResponse(200, { status: 'disarmed' })
+    }
+    const fault = /^\/_emu\/faults\/(fault-\d+)$/.exec(path)
+    if (fault && method === 'DELETE') {
+      controls.faults.disarm(fault[1])
+      return jsonResponse(200, { status: 'disarmed', id: fault[1] })
+    }
     const snapshot = /^\/_emu\/snapshots\/([^/]+)(\/restore)?$/.exec(path)
     if (snapshot) {
       const name = snapshot[1] as string

@@ -4,6 +4,7 @@ import type { Store } from '../core/store.js'
 import type { AuthMode, Dialect } from '../protocol/route.js'
 import { seededCredentials } from './credentials.js'
 import { type Explanation, explain } from './explain.js'
+import { createFaults } from './faults.js'
 import { createJournal, DEFAULT_JOURNAL_SIZE } from './journal.js'
 import { createSnapshots } from './snapshots.js'
 
@@ -25,7 +26,10 @@ export interface ControlDeps {
  */
 export function createControls(deps: ControlDeps) {
   const journal = createJournal(deps.journalSize ?? DEFAULT_JOURNAL_SIZE)
+  const faults = createFaults(deps.dialects.map((d) => d.name))
   return {
+    /** What the dispatcher needs from the controls: where to journal, which faults to inject. */
+    hooks: { record: journal.record, fault: faults.take },
     auth: deps.auth,
     dialects: deps.dialects.map((d) => d.name),
     /** The credentials the emulator started with, without their secrets. */
@@ -34,6 +38,7 @@ export function createControls(deps: ControlDeps) {
     state: () => deps.store.snapshot(),
     explain: (query: unknown): Explanation => explain(deps, query),
     journal,
+    faults,
     snapshots: createSnapshots(deps.store, () => deps.core.now()),
     /** Back to the state the emulator started from. */
     reset: () => deps.store.replace(structuredClone(deps.initial)),

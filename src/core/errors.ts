@@ -23,6 +23,10 @@ export type ErrorCode =
   /** The request names no operation at all. */
   | 'MissingOperation'
   | 'PayloadTooLarge'
+  /** Too many requests: the caller should back off and retry (injected as a fault). */
+  | 'Throttled'
+  /** The service cannot answer now; a retry may succeed (injected as a fault). */
+  | 'ServiceUnavailable'
   | 'Internal'
 
 /**

@@ -22,6 +22,8 @@ export interface RequestRecord extends RequestLog {
   principal: Pick<Principal, 'accountId' | 'userId' | 'keyId'> | null
   /** The authorization decision, when the request got that far. */
   verdict: Verdict | null
+  /** The id of the fault injected into the call, if one was. */
+  fault?: string
   /** Set in audit mode when the call went through although the evaluator denied it. */
   wouldDeny?: { code: string; message: string }
 }
@@ -32,12 +34,39 @@ export interface Logger {
   error(entry: object, message?: string): void
 }
 
+/** A fault to inject into one call: an error in the dialect's envelope, latency first, or a dropped connection. */
+export interface Fault {
+  id: string
+  kind: 'error' | 'latency' | 'drop'
+  error?: 'Throttled' | 'ServiceUnavailable' | 'Internal'
+  latencyMs?: number
+}
+
+/** What a fault may be aimed at. */
+export interface FaultTarget {
+  dialect: string
+  operation: string
+  keyId: string | null
+}
+
+// The words the providers use: AWS's "Rate exceeded", and plain ones elsewhere.
+const FAULT_MESSAGES = {
+  Throttled: 'Rate exceeded',
+  ServiceUnavailable: 'The service is unavailable. Please try again later.',
+  Internal: 'The request processing has failed.',
+} as const
+
+/** The answer of a dropped connection: the transport closes it without a word. */
+export const DROPPED: WireResponse = { status: 0, headers: {}, body: '', drop: true }
+
 export interface DispatchDeps {
   core: Core
   auth: AuthMode
   logger?: Logger
   /** Told of every request once it is answered (the journal). */
   record?: (entry: RequestRecord) => void
+  /** The fault to inject into a call, if one is armed for it. */
+  fault?: (target: FaultTarget) => Fault | undefined
 }
 
 /** The longest message an error answer carries, whatever went into it. */
@@ -64,6 +93,7 @@ export async function dispatch(
   let principal: Principal | undefined
   // Set by the evaluator's call, which runs inside the route's steps.
   const judged: { verdict: Verdict | null; wouldDeny?: EmulatorError } = { verdict: null }
+  let fault: Fault | undefined
   let res: WireResponse
   try {
     if (req.tooLarge) throw new EmulatorError('PayloadTooLarge', 'The request body is larger than 1 MiB.')
@@ -72,6 +102,13 @@ export async function dispatch(
     const { route, params } = match
     operation = route.operation
     principal = await dialect.authenticate({ req, core: deps.core, auth: deps.auth, route })
+    fault = deps.fault?.({ dialect: dialect.name, operation, keyId: principal.keyId })
+    if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault?.latencyMs))
+    if (fault?.kind === 'error') {
+      const code = fault.error ?? 'Throttled'
+      throw new EmulatorError(code, FAULT_MESSAGES[code])
+    }
+    if (fault?.kind === 'drop') throw DROPPED
     const ctx: RouteContext<unknown> = { req, params, input: undefined, principal, core: deps.core, requestId }
     const authorize = (permission: Permission) => {
       const request = dialect.authorization.request(ctx, permission)
@@ -91,7 +128,7 @@ export async function dispatch(
     if (principal.keyId && principal.keyUse && res.status < 400)
       deps.core.recordKeyUse(principal.keyId, principal.keyUse)
   } catch (err) {
-    res = renderFailure(dialect, err, req, requestId, deps, operation)
+    res = err === DROPPED ? DROPPED : renderFailure(dialect, err, req, requestId, deps, operation)
   }
   const entry: RequestLog = {
     dialect: dialect.name,
@@ -108,6 +145,7 @@ export async function dispatch(
     at,
     principal: principal ? { accountId: principal.accountId, userId: principal.userId, keyId: principal.keyId } : null,
     verdict,
+    ...(fault && { fault: fault.id }),
     ...(wouldDeny && { wouldDeny: { code: wouldDeny.code, message: wouldDeny.message } }),
   })
   return res

@@ -26,6 +26,7 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
       .then(async ({ body, tooLarge }) => {
         const wire = { ...toWire(req, body), ...(tooLarge && { tooLarge }) }
         const answer = (await control(wire)) ?? (await serveEdge(dialects, wire, deps))
+        if (answer.drop) return void req.socket.destroy()
         // A body left unread is not worth reading: the connection closes after the answer.
         write(res, answer, req.method, tooLarge)
       })

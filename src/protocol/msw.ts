@@ -58,6 +58,8 @@ function toWire(request: Request): Promise<WireRequest> {
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
 function toResponse(res: WireResponse, method: string): Response {
+  // What fetch sees of a connection closed without an answer: a network error.
+  if (res.drop) return Response.error()
   const bodiless = method === 'HEAD' || NULL_BODY_STATUSES.has(res.status)
   return new Response(bodiless ? null : res.body, { status: res.status, headers: res.headers })
 }

@@ -21,6 +21,8 @@ const statuses: Record<ErrorCode, number> = {
   UnknownOperation: 404,
   MissingOperation: 404,
   PayloadTooLarge: 413,
+  Throttled: 429,
+  ServiceUnavailable: 503,
   Internal: 500,
 }
 

@@ -20,6 +20,8 @@ export interface WireResponse {
   status: number
   headers: Record<string, string>
   body: string
+  /** Close the connection without answering (an injected fault). */
+  drop?: boolean
 }
 
 /**

@@ -79,3 +79,25 @@ test('snapshots over HTTP: take, list, restore, delete; an unknown one is 404', 
   expect(await call('POST', '/_emu/snapshots', { name: '' })).toMatchObject({ status: 400 })
   expect(await call('GET', '/_emu/nothing')).toMatchObject({ status: 404 })
 })
+
+test('faults over HTTP: arm, list, hit, disarm one or all', async () => {
+  const armed = await call('POST', '/_emu/faults', {
+    dialect: 'linode',
+    kind: 'error',
+    error: 'ServiceUnavailable',
+    times: 2,
+  })
+  expect(armed).toMatchObject({ status: 201, body: { id: 'fault-1', remaining: 2 } })
+  const hit = await fetch(`${url}/v4/object-storage/keys`, { headers: { authorization: 'Bearer keyemu-linode-token' } })
+  expect([hit.status, await hit.json()]).toEqual([503, { errors: [{ reason: 'Service Unavailable' }] }])
+  expect((await call('GET', '/_emu/faults')).body.faults).toMatchObject([{ id: 'fault-1', remaining: 1, hits: 1 }])
+  expect(await call('DELETE', '/_emu/faults/fault-1')).toMatchObject({ status: 200 })
+  expect(await call('DELETE', '/_emu/faults/fault-1')).toMatchObject({ status: 404 })
+  await call('POST', '/_emu/faults', { dialect: 'iam', kind: 'drop' })
+  expect(await call('DELETE', '/_emu/faults')).toMatchObject({ status: 200 })
+  expect((await call('GET', '/_emu/faults')).body.faults).toEqual([])
+  expect(await call('POST', '/_emu/faults', { dialect: 'iam', kind: 'latency' })).toMatchObject({
+    status: 400,
+    body: { field: 'latencyMs' },
+  })
+})

@@ -62,7 +62,7 @@ export function forEachTransport(name: string, body: (t: Transport) => void, opt
           core = createCore({ store, ...deps })
           const auth = options.auth ?? 'strict'
           controls = createControls({ dialects, core, store, initial: initial as State, auth })
-          msw.resetHandlers(...toMswHandlers(dialects, { core, auth, record: controls.journal.record }))
+          msw.resetHandlers(...toMswHandlers(dialects, { core, auth, ...controls.hooks }))
         } else {
           emulator = await createEmulator({ store, auth: options.auth ?? 'strict', ...deps })
           core = emulator.core
