@@ -1,6 +1,6 @@
 // What a TypeScript user writes: every name keyemu exports must resolve with its types.
 import { createEmulator, type Emulator, EmulatorError, type Seed } from 'keyemu'
-import { createHandlers, handlers, unhandledRequests } from 'keyemu/msw'
+import { createHandlers, createMockEmulator, handlers, type MockEmulator, unhandledRequests } from 'keyemu/msw'
 import { setupServer } from 'msw/node'
 
 const seed: Seed = { accounts: [{ id: '000000000000', name: 'ci', realm: 'aws' }] }
@@ -8,7 +8,10 @@ const server = setupServer(...createHandlers({ seed, auth: 'strict' }), ...handl
 server.listen(unhandledRequests('error'))
 server.close()
 
+const mock: MockEmulator = await createMockEmulator({ seed })
+const statuses: number[] = mock.journal.list({ decision: 'deny' }).map((e) => e.status)
+
 const emulator: Emulator = await createEmulator({ seed })
 const url: string = await emulator.listen(0)
 await emulator.close()
-export const checks = [url, new EmulatorError('InvalidInput', 'typed').code satisfies string]
+export const checks = [url, statuses, new EmulatorError('InvalidInput', 'typed').code satisfies string]
