@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   dialects?: Dialect[]
   /** How many requests the journal keeps (default 10,000). */
   journalSize?: number
+  /** Require `Authorization: Bearer <controlToken>` on every /_emu endpoint but health. */
+  controlToken?: string
 }
 
 export interface Emulator {
@@ -92,7 +94,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     ...controls.hooks,
     ...(options.logger && { logger: options.logger }),
   }
-  const app = createExpressApp(dialects, dispatchDeps, createControlPlane(controls))
+  const app = createExpressApp(
+    dialects,
+    dispatchDeps,
+    createControlPlane(controls, { ...(options.controlToken !== undefined && { controlToken: options.controlToken }) }),
+  )
   let server: Server | undefined
   let url: string | undefined
   return {

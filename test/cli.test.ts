@@ -91,7 +91,7 @@ describe('keyemu CLI', () => {
   })
 
   test('in audit mode the ready line and health say so and list the seeded credentials; explain answers from the command line', async () => {
-    const cli = await startCli(['--auth', 'audit'])
+    const cli = await startCli(['--auth', 'audit', '--control-token', 'ctl'])
     try {
       const ready = cli.lines.map(safeJson).find((e) => e?.msg === 'ready')
       expect(ready).toMatchObject({ auth: 'audit', dialects: dialects.map((d) => d.name) })
@@ -107,6 +107,8 @@ describe('keyemu CLI', () => {
           'explain',
           '--url',
           cli.url,
+          '--control-token',
+          'ctl',
           '--dialect',
           'linode',
           '--token',

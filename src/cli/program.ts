@@ -12,6 +12,7 @@ export interface ServeOptions {
   data?: string
   auth: 'strict' | 'audit' | 'off'
   journalSize: number
+  controlToken?: string
   logLevel: LogLevel
 }
 
@@ -109,6 +110,14 @@ export function createProgram(): Command {
         .argParser(positive),
     )
     .addOption(
+      new Option(
+        '--control-token <token>',
+        'require Authorization: Bearer <token> on every /_emu endpoint but health; set it whenever the port is reachable beyond loopback',
+      )
+        .env('KEYEMU_CONTROL_TOKEN')
+        .default(undefined, 'none'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level').env('KEYEMU_LOG_LEVEL').choices(LOG_LEVELS).default('info'),
     )
     .addHelpText(
@@ -116,6 +125,8 @@ export function createProgram(): Command {
       '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}, GET|POST|DELETE /_emu/faults, DELETE /_emu/faults/{id}.',
     )
     .showHelpAfterError()
+    // `keyemu explain --control-token T`: an option after a command is that command's, not the server's.
+    .enablePositionalOptions()
     // Set before `init` is added, so that it inherits it: a usage error exits 2, as a bad seed does.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     // Serving is what cli.ts does once parsing returns; `init` exits on its own.
@@ -161,6 +172,9 @@ export function createProgram(): Command {
     .option('--source-ip <ip>', 'the address the call comes from')
     .option('--time <iso>', 'when the call is made')
     .addOption(new Option('--url <url>', 'the running keyemu').env('KEYEMU_URL').default('http://127.0.0.1:4599'))
+    .addOption(
+      new Option('--control-token <token>', "the server's control token, if it has one").env('KEYEMU_CONTROL_TOKEN'),
+    )
     .action(async (o: ExplainOptions) => process.exit(await explainCommand(o)))
 
   return program
@@ -176,6 +190,7 @@ interface ExplainOptions {
   sourceIp?: string
   time?: string
   url: string
+  controlToken?: string
 }
 
 async function explainCommand(o: ExplainOptions): Promise<number> {
@@ -194,7 +209,10 @@ async function explainCommand(o: ExplainOptions): Promise<number> {
   try {
     const res = await fetch(new URL('/_emu/explain', o.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(o.controlToken !== undefined && { authorization: `Bearer ${o.controlToken}` }),
+      },
       body: JSON.stringify(body),
     })
     const answer = (await res.json()) as { decision?: string; decidedBy?: string; message?: string }

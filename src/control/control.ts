@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
 import { EmulatorError, echo, isEmulatorError } from '../core/errors.js'
 import type { State } from '../core/model.js'
 import type { ControlPlane } from '../protocol/express.js'
 import { renderNeutralError } from '../protocol/neutral-error.js'
+import { bearerToken } from '../protocol/rest/bearer.js'
 import { jsonResponse, readJsonObject } from '../protocol/rest/json.js'
 import type { WireRequest, WireResponse } from '../protocol/route.js'
 import { version } from '../version.js'
@@ -34,9 +35,24 @@ const ENDPOINTS = [
  * The /_emu control plane, kept out of every provider's path space: health, state (secrets
  * redacted), reset, explain, the journal and snapshots, each answered from `controls`.
  *
- * @example createControlPlane(createControls({ dialects, core, store, initial, auth: 'strict' }))
+ * With a `controlToken`, every endpoint but health needs `Authorization: Bearer <token>`.
+ *
+ * @example createControlPlane(createControls({ dialects, core, store, initial, auth: 'strict' }), { controlToken })
  */
-export function createControlPlane(controls: Controls): ControlPlane {
+export function createControlPlane(controls: Controls, options: { controlToken?: string } = {}): ControlPlane {
+  const digest = (text: string) => createHash('sha256').update(text).digest()
+  const expected = options.controlToken === undefined ? undefined : digest(options.controlToken)
+  // Compared as digests, in constant time: the answer's timing says nothing about the token.
+  const guard = (req: WireRequest) => {
+    if (!expected) return
+    const presented = bearerToken(req, ['Bearer'])
+    if (presented === undefined) {
+      throw new EmulatorError('MissingCredentials', 'The control endpoints need Authorization: Bearer <control token>.')
+    }
+    if (!timingSafeEqual(digest(presented), expected)) {
+      throw new EmulatorError('UnknownCredentials', 'That is not the control token this keyemu was started with.')
+    }
+  }
   return async (req) => {
     const path = req.url.pathname
     if (!path.startsWith('/_emu/')) return undefined
@@ -44,6 +60,7 @@ export function createControlPlane(controls: Controls): ControlPlane {
     const method = req.method === 'HEAD' ? 'GET' : req.method
     const requestId = randomUUID()
     try {
+      if (!(method === 'GET' && path === '/_emu/health')) guard(req)
       return await serve(method, path, req)
     } catch (err) {
       const failure = isEmulatorError(err) ? err : new EmulatorError('Internal', 'The control plane failed.')

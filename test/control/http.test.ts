@@ -101,3 +101,21 @@ test('faults over HTTP: arm, list, hit, disarm one or all', async () => {
     body: { field: 'latencyMs' },
   })
 })
+
+test('with a control token, every endpoint but health needs it, compared whole', async () => {
+  const guarded = await createEmulator({ controlToken: 's3cret-control' })
+  const at = await guarded.listen(0)
+  try {
+    const get = (path: string, authorization?: string) =>
+      fetch(`${at}${path}`, { ...(authorization && { headers: { authorization } }) })
+    expect((await get('/_emu/health')).status).toBe(200)
+    const missing = await get('/_emu/state')
+    expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([401, 'MissingCredentials'])
+    expect((await get('/_emu/journal', 'Bearer s3cret-contro')).status).toBe(401)
+    expect((await get('/_emu/journal', 'Bearer s3cret-control')).status).toBe(200)
+    const reset = await fetch(`${at}/_emu/reset`, { method: 'POST' })
+    expect(reset.status).toBe(401)
+  } finally {
+    await guarded.close()
+  }
+})
