@@ -11,6 +11,17 @@ export interface Account {
   realm: string
   createdAt: string
   regions: Region[]
+  /** The account that manages this one (a reseller's tenant organization), when there is one. */
+  parentId?: string
+  /**
+   * A shared secret the account's holder signs management calls with (HMAC), for APIs that are
+   * called with a signing key rather than with a credential of their own.
+   */
+  signingKey?: string
+  /** A disabled account's keys speak for nobody until it is enabled again; its data stays. */
+  disabled?: boolean
+  /** Provider-specific settings (quotas ...), owned by the dialect that made the account. */
+  settings?: Record<string, unknown>
 }
 
 /** A place buckets live in, with the alias and S3 endpoint clients are shown. */
@@ -67,6 +78,13 @@ export interface AccessKey {
   bucketId?: string
   /** Regions the key works in, for providers that confine keys to regions. */
   regions?: string[]
+  /**
+   * Whom the key was issued to when that is no core user: an end user as the provider's caller names
+   * them. It only scopes who may manage the key; the key still speaks for its account.
+   */
+  holder?: string
+  /** Managed policies attached to the key itself; they narrow what its scope allows. */
+  policyIds?: string[]
 }
 
 export interface KeyUse {
@@ -75,7 +93,8 @@ export interface KeyUse {
   region: string
 }
 
-export type BucketAccess = 'read' | 'read-write' | 'full'
+/** `manage`: read, write and the bucket's configuration; `full`: every action. */
+export type BucketAccess = 'read' | 'read-write' | 'manage' | 'full'
 
 /** Access to one bucket (or every bucket of the account with `bucket: '*'`). */
 export interface BucketGrant {

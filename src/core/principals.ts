@@ -1,5 +1,5 @@
 import { type Decision, evaluate, type NamedPolicy, type RequestContext } from './evaluator.js'
-import { scopePolicy } from './grants.js'
+import { grantsEverything, scopePolicy } from './grants.js'
 import type { AccessKey, KeyUse, State } from './model.js'
 import { parsePolicyDocument } from './policy-document.js'
 import { entry } from './store.js'
@@ -48,10 +48,19 @@ export function userPolicies(state: Readonly<State>, userId: string): NamedPolic
   return [...inline, ...attached]
 }
 
+/** The managed policies attached to a key itself. */
+export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy[] {
+  return (key.policyIds ?? []).flatMap((id) => {
+    const policy = entry(state.policies, id)
+    return policy ? [{ name: policy.name, document: parsedDocument(policy.document) }] : []
+  })
+}
+
 /**
  * May this principal take this action on this resource? Root may do anything its key's scope allows;
- * a user only what its policies allow (and its key's scope, if the key has one). An explicit Deny in
- * any of them wins.
+ * a user only what its policies allow (and its key's scope, if the key has one). Policies attached to
+ * the key narrow that further, unless the scope grants everything. An explicit Deny in any of them
+ * wins. Nobody of a disabled account may do anything.
  *
  * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
  */
@@ -59,9 +68,11 @@ export function authorize(state: Readonly<State>, principal: Principal, request:
   const key = principal.keyId ? entry(state.accessKeys, principal.keyId) : undefined
   // A key deleted or deactivated since it authenticated speaks for nobody.
   if (principal.keyId && key?.status !== 'Active') return { effect: 'implicit-deny' }
+  if (entry(state.accounts, principal.accountId)?.disabled) return { effect: 'implicit-deny' }
   const owner: Decision =
     principal.userId === null ? { effect: 'allow' } : evaluate(userPolicies(state, principal.userId), request)
   const decisions = key?.scope ? [owner, evaluate([scopePolicy(key.scope)], request)] : [owner]
+  if (key?.policyIds?.length && !grantsEverything(key.scope)) decisions.push(evaluate(keyPolicies(state, key), request))
   return (
     decisions.find((d) => d.effect === 'explicit-deny') ?? decisions.find((d) => d.effect === 'implicit-deny') ?? owner
   )
