@@ -5,6 +5,8 @@ import { type CoreContext, requireAccount } from './context.js'
 import { EmulatorError } from './errors.js'
 import type { Decision, RequestContext } from './evaluator.js'
 import { createIds, type Ids } from './ids.js'
+import { keyPolicyOps } from './key-policies.js'
+import { managedAccountOps } from './managed-accounts.js'
 import type { Account, ApiToken } from './model.js'
 import { policyOps } from './policies.js'
 import { authorize, type Principal } from './principals.js'
@@ -36,6 +38,8 @@ export function createCore(options: CoreOptions) {
     ...accessKeyOps(ctx),
     ...policyOps(ctx),
     ...bucketOps(ctx),
+    ...keyPolicyOps(ctx),
+    ...managedAccountOps(ctx),
 
     now: () => ctx.clock.now(),
 
