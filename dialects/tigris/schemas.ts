@@ -1,0 +1,334 @@
+import { z } from 'zod'
+import { matchesPattern } from '../../src/core/glob.js'
+import type { Problem } from '../../src/protocol/rest/json.js'
+import { bracketPath, invalidInput, parseJson, readJsonObject } from '../../src/protocol/rest/json.js'
+import { integerParam } from '../../src/protocol/rest/paging.js'
+import type { WireRequest } from '../../src/protocol/route.js'
+
+// Wire input of the Tigris partner API (static/api/extensions/v1/api.yaml in tigrisdata/tigris-os-docs).
+// Every request schema there has additionalProperties: false, so every object here is strict.
+
+const text = (field: string) => z.string({ error: `${field} must be a string.` })
+const required = (field: string) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `${field} is required.` : `${field} must be a string.`) })
+    .min(1, `${field} must not be empty.`)
+const strict = <T extends z.core.$ZodLooseShape>(shape: T, what: string) =>
+  z.strictObject(shape, {
+    error: (i) =>
+      i.code === 'unrecognized_keys' ? `${what} has unknown field ${i.keys[0]}.` : `${what} must be a JSON object.`,
+  })
+
+const UserRole = z.enum(['Admin', 'Member'], { error: 'user_role must be Admin or Member.' })
+const AccessKeyScope = z.enum(['standard', 'no_default_allow'], {
+  error: 'access_key_scope must be standard or no_default_allow.',
+})
+export type AccessKeyScopeName = z.output<typeof AccessKeyScope>
+
+const BucketRole = strict(
+  {
+    bucket_name: required('bucket_name'),
+    role: z.enum(['ReadOnly', 'Editor', 'Admin'], { error: 'role must be ReadOnly, Editor or Admin.' }),
+  },
+  'A buckets_roles entry',
+).refine((r) => r.role !== 'Admin' || r.bucket_name === '*', {
+  // The spec: "The value of bucket_name should always be * when using this role."
+  message: 'The Admin role covers every bucket of the org: its bucket_name must be "*".',
+  path: ['bucket_name'],
+})
+export type BucketRoleInput = z.output<typeof BucketRole>
+const BucketRoles = z.array(BucketRole, { error: 'buckets_roles must be an array.' }).superRefine((roles, ctx) => {
+  const seen = new Set<string>()
+  roles.forEach((r, i) => {
+    if (seen.has(r.bucket_name))
+      ctx.addIssue({ code: 'custom', message: `Bucket ${r.bucket_name} is listed twice.`, path: [i, 'bucket_name'] })
+    seen.add(r.bucket_name)
+  })
+})
+
+// docs/iam/policies/supported-actions.md: the s3: actions Tigris accepts in policies.
+const SUPPORTED_ACTIONS = [
+  'AbortMultipartUpload',
+  'CreateBucket',
+  'DeleteBucket',
+  'DeleteBucketPolicy',
+  'DeleteBucketWebsite',
+  'DeleteObject',
+  'DeleteObjectTagging',
+  'DeleteObjectVersion',
+  'GetAccelerateConfiguration',
+  'GetBucketAcl',
+  'GetBucketCORS',
+  'GetBucketLocation',
+  'GetBucketNotification',
+  'GetBucketPolicy',
+  'GetBucketTagging',
+  'GetBucketVersioning',
+  'GetBucketWebsite',
+  'GetLifecycleConfiguration',
+  'GetObject',
+  'GetObjectAcl',
+  'GetObjectTagging',
+  'GetObjectVersion',
+  'ListAllMyBuckets',
+  'ListBucket',
+  'ListBucketMultipartUploads',
+  'ListBucketVersions',
+  'ListMultipartUploadParts',
+  'ListObjectsV1',
+  'ListObjectsV2',
+  'PutBucketAcl',
+  'PutBucketCORS',
+  'PutBucketNotification',
+  'PutBucketPolicy',
+  'PutBucketTagging',
+  'PutBucketVersioning',
+  'PutBucketWebsite',
+  'PutLifecycleConfiguration',
+  'PutObject',
+  'PutObjectAcl',
+  'PutObjectTagging',
+  'RestoreObject',
+].map((a) => `s3:${a}`.toLowerCase())
+
+// An action is supported when it names, or its wildcards match, at least one supported action.
+const supported = (action: string) => SUPPORTED_ACTIONS.some((a) => matchesPattern(action.toLowerCase(), a, false))
+
+const DATE_OPERATORS = [
+  'DateEquals',
+  'DateNotEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+]
+const CONDITION_OPERATORS = ['IpAddress', 'NotIpAddress', ...DATE_OPERATORS]
+
+const ConditionValues = z.union([z.string(), z.array(z.string())], {
+  error: 'Condition values must be a string or an array of strings.',
+})
+const Condition = z
+  .record(
+    z.string(),
+    z.record(z.string(), ConditionValues, { error: 'Each condition operator must map keys to values.' }),
+    {
+      error: 'Condition must be an object.',
+    },
+  )
+  .superRefine((condition, ctx) => {
+    for (const [operator, keys] of Object.entries(condition)) {
+      if (!CONDITION_OPERATORS.includes(operator)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Condition operator ${operator} is not supported; use one of ${CONDITION_OPERATORS.join(', ')}.`,
+          path: [operator],
+        })
+        continue
+      }
+      for (const key of Object.keys(keys)) {
+        if (DATE_OPERATORS.includes(operator) && key.toLowerCase() !== 'aws:currenttime')
+          ctx.addIssue({
+            code: 'custom',
+            message: `${operator} takes only aws:CurrentTime, not ${key}.`,
+            path: [operator, key],
+          })
+      }
+    }
+  })
+
+const Statement = strict(
+  {
+    Sid: text('Sid').optional(),
+    Effect: z.enum(['Allow', 'Deny'], { error: 'Effect must be Allow or Deny.' }),
+    Action: z
+      .array(
+        text('Each Action').refine((a) => supported(a), {
+          error: (i) => `Action ${String(i.input)} is not a supported s3: action.`,
+        }),
+        { error: 'Action must be an array of s3: actions.' },
+      )
+      .min(1, 'Action must name at least one action.'),
+    Resource: z
+      .array(text('Each Resource').min(1, 'A Resource must not be empty.'), {
+        error: 'Resource must be an array of ARNs.',
+      })
+      .min(1, 'Resource must name at least one resource.'),
+    Condition: Condition.optional(),
+  },
+  'A Statement',
+)
+
+export const PolicyDocument = strict(
+  {
+    Version: z.literal('2012-10-17', { error: 'Version must be 2012-10-17.' }),
+    Id: text('Id').optional(),
+    Statement: z.array(Statement, { error: 'Statement must be an array.' }).min(1, 'Statement must not be empty.'),
+  },
+  'document',
+)
+
+// "Only alphanumeric characters and +=,.@_- are allowed", at most 128 characters.
+const PolicyName = z
+  .string({ error: (i) => (i.input === undefined ? 'name is required.' : 'name must be a string.') })
+  .min(1, 'name must not be empty.')
+  .max(128, 'name must be at most 128 characters.')
+  .regex(/^[A-Za-z0-9+=,.@_-]+$/, 'name may hold only letters, digits and +=,.@_-')
+const Description = text('description').max(1000, 'description must be at most 1000 characters.')
+
+const NewPolicy = strict(
+  { name: PolicyName, document: PolicyDocument, description: Description.optional() },
+  'A policy',
+)
+export type NewPolicyInput = z.output<typeof NewPolicy>
+
+const names = (field: string) =>
+  z.array(required(`Each ${field} entry`), { error: `${field} must be an array of policy names.` })
+
+const acting = { user_id: required('user_id'), user_role: UserRole.optional() }
+const keyRef = { ...acting, id: required('id') }
+
+export const CreateKeyBody = strict(
+  {
+    ...acting,
+    name: text('name').max(256, 'name must be at most 256 characters.').optional(),
+    buckets_roles: BucketRoles.optional(),
+    attach_policies: names('attach_policies').optional(),
+    create_policies: z.array(NewPolicy, { error: 'create_policies must be an array of policies.' }).optional(),
+    access_key_scope: AccessKeyScope.optional(),
+  },
+  'The request body',
+)
+export type CreateKeyInput = z.output<typeof CreateKeyBody>
+
+export const ListKeysBody = strict(
+  {
+    ...acting,
+    limit: z
+      .number({ error: 'limit must be a number.' })
+      .int('limit must be a whole number.')
+      .min(1, 'limit must be at least 1.')
+      .max(1000, 'limit must be at most 1000.')
+      .default(100),
+    continuation_token: text('continuation_token').optional(),
+    key_id_prefix: text('key_id_prefix').max(128, 'key_id_prefix must be at most 128 characters.').optional(),
+  },
+  'The request body',
+)
+export type ListKeysInput = z.output<typeof ListKeysBody>
+
+export const KeyRefBody = strict(keyRef, 'The request body')
+export type KeyRefInput = z.output<typeof KeyRefBody>
+
+export const UpdateKeyBody = strict(
+  {
+    ...keyRef,
+    buckets_roles: BucketRoles.optional(),
+    add_policies: names('add_policies').optional(),
+    remove_policies: names('remove_policies').optional(),
+    access_key_scope: AccessKeyScope.optional(),
+  },
+  'The request body',
+)
+export type UpdateKeyInput = z.output<typeof UpdateKeyBody>
+
+export const CreatePolicyBody = NewPolicy
+export const UpdatePolicyBody = strict(
+  { document: PolicyDocument, description: Description.optional() },
+  'The request body',
+)
+export type UpdatePolicyInput = z.output<typeof UpdatePolicyBody>
+
+const OrgQuota = strict(
+  {
+    limit_bytes: z
+      .number({ error: 'limit_bytes must be a number.' })
+      .int('limit_bytes must be a whole number.')
+      .min(0, 'limit_bytes must not be negative.')
+      .optional(),
+  },
+  'org_quota',
+)
+const OrgName = required('org_name').max(256, 'org_name must be at most 256 characters.')
+// Bucket names as S3 allows them: 3..63 lower-case letters, digits, dots and hyphens.
+const BucketName = required('bucket_name').regex(
+  /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  'bucket_name must be 3 to 63 lower-case letters, digits, dots or hyphens.',
+)
+
+export const ProvisionBody = strict(
+  {
+    ...acting,
+    bucket_name: BucketName,
+    org_name: OrgName,
+    org_quota: OrgQuota.optional(),
+    bucket_options: z.record(z.string(), z.unknown(), { error: 'bucket_options must be an object.' }).optional(),
+    fork_of: text('fork_of').optional(),
+    source_snapshot: text('source_snapshot').optional(),
+    access_key_scope: AccessKeyScope.optional(),
+  },
+  'The request body',
+)
+export type ProvisionInput = z.output<typeof ProvisionBody>
+
+export const CreateOrgBody = strict(
+  { org_name: OrgName, user_id: required('user_id'), org_quota: OrgQuota.optional() },
+  'The request body',
+)
+export type CreateOrgInput = z.output<typeof CreateOrgBody>
+
+export const UpdateOrgBody = strict(
+  {
+    ...acting,
+    active: z.boolean({ error: 'active must be true or false.' }).optional(),
+    org_quota: OrgQuota.optional(),
+  },
+  'The request body',
+)
+export type UpdateOrgInput = z.output<typeof UpdateOrgBody>
+
+const StorageClass = z.enum(['STANDARD', 'STANDARD_IA', 'GLACIER', 'GLACIER_IR'], {
+  error: 'storage_class must be STANDARD, STANDARD_IA, GLACIER or GLACIER_IR.',
+})
+const flag = (field: string) => z.boolean({ error: `${field} must be true or false.` }).optional()
+export const UpdateBucketBody = strict(
+  {
+    public: flag('public'),
+    storage_class: StorageClass.optional(),
+    object_acl_enabled: flag('object_acl_enabled'),
+    public_list_objects_enabled: flag('public_list_objects_enabled'),
+    snapshots_enabled: flag('snapshots_enabled'),
+  },
+  'The request body',
+)
+export type UpdateBucketInput = z.output<typeof UpdateBucketBody>
+
+/** The body checked against `schema`, every problem named by its path. */
+export function parseBody<S extends z.ZodType>(schema: S, req: WireRequest): z.output<S> {
+  return parseJson(schema, readJsonObject(req), bracketPath)
+}
+
+export interface PageQuery {
+  limit: number
+  continuationToken?: string
+}
+
+/** `?limit=&continuation_token=` of a GET list, with the list's default and maximum. */
+export function pageQuery(
+  req: WireRequest,
+  limits: { default: number; max: number },
+  problems: Problem[] = [],
+): PageQuery {
+  const limit = integerParam(req, 'limit', { min: 1, ...limits }, problems)
+  if (problems.length > 0) throw invalidInput(problems)
+  const token = req.url.searchParams.get('continuation_token')
+  return { limit, ...(token && { continuationToken: token }) }
+}
+
+/** A `true`/`false` query flag, false when absent. */
+export function flagParam(req: WireRequest, name: string, problems: Problem[]): boolean {
+  const raw = req.url.searchParams.get(name)
+  if (raw === null || raw === 'false') return false
+  if (raw === 'true') return true
+  problems.push({ message: `${name} must be true or false.`, field: name })
+  return false
+}
