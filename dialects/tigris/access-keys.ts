@@ -1,5 +1,5 @@
 import type { KeyFilter, KeyShape } from '../../src/core/access-keys.js'
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { Account, AccountAction, KeyScope } from '../../src/core/model.js'
 import { pageAfter } from '../../src/core/pagination.js'
 import { jsonResponse } from '../../src/protocol/rest/json.js'
@@ -41,7 +41,8 @@ const grantsOf = (roles: BucketRoleInput[]) => roles.map((r) => ({ bucket: r.buc
 /** An org still active: keys cannot be made in a deactivated one. */
 export function activeOrg(ctx: RouteContext<unknown>): Readonly<Account> {
   const org = orgOf(ctx)
-  if (org.disabled) throw new EmulatorError('Forbidden', `Organization ${org.id} is deactivated.`, { entity: 'org' })
+  if (org.disabled)
+    throw new EmulatorError('Forbidden', `Organization ${echo(org.id)} is deactivated.`, { entity: 'org' })
   return org
 }
 

@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../src/core/errors.js'
+import { EmulatorError, echo } from '../../src/core/errors.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { keyRoutes } from './access-keys.js'
 import { authenticate, authorize } from './auth.js'
@@ -19,6 +19,6 @@ export default defineDialect({
   unknownOperation: (req) =>
     new EmulatorError(
       'UnknownOperation',
-      `keyemu does not emulate ${req.method} ${req.url.pathname} of the Tigris partner API.`,
+      `keyemu does not emulate ${req.method} ${echo(req.url.pathname)} of the Tigris partner API.`,
     ),
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { echo } from '../../src/core/errors.js'
 import { matchesPattern } from '../../src/core/glob.js'
 import type { Problem } from '../../src/protocol/rest/json.js'
 import { bracketPath, invalidInput, parseJson, readJsonObject } from '../../src/protocol/rest/json.js'
@@ -16,7 +17,9 @@ const required = (field: string) =>
 const strict = <T extends z.core.$ZodLooseShape>(shape: T, what: string) =>
   z.strictObject(shape, {
     error: (i) =>
-      i.code === 'unrecognized_keys' ? `${what} has unknown field ${i.keys[0]}.` : `${what} must be a JSON object.`,
+      i.code === 'unrecognized_keys'
+        ? `${what} has unknown field ${echo(i.keys[0] ?? '')}.`
+        : `${what} must be a JSON object.`,
   })
 
 const UserRole = z.enum(['Admin', 'Member'], { error: 'user_role must be Admin or Member.' })
@@ -41,7 +44,11 @@ const BucketRoles = z.array(BucketRole, { error: 'buckets_roles must be an array
   const seen = new Set<string>()
   roles.forEach((r, i) => {
     if (seen.has(r.bucket_name))
-      ctx.addIssue({ code: 'custom', message: `Bucket ${r.bucket_name} is listed twice.`, path: [i, 'bucket_name'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: `Bucket ${echo(r.bucket_name)} is listed twice.`,
+        path: [i, 'bucket_name'],
+      })
     seen.add(r.bucket_name)
   })
 })
@@ -120,7 +127,7 @@ const Condition = z
       if (!CONDITION_OPERATORS.includes(operator)) {
         ctx.addIssue({
           code: 'custom',
-          message: `Condition operator ${operator} is not supported; use one of ${CONDITION_OPERATORS.join(', ')}.`,
+          message: `Condition operator ${echo(operator)} is not supported; use one of ${CONDITION_OPERATORS.join(', ')}.`,
           path: [operator],
         })
         continue
@@ -129,7 +136,7 @@ const Condition = z
         if (DATE_OPERATORS.includes(operator) && key.toLowerCase() !== 'aws:currenttime')
           ctx.addIssue({
             code: 'custom',
-            message: `${operator} takes only aws:CurrentTime, not ${key}.`,
+            message: `${operator} takes only aws:CurrentTime, not ${echo(key)}.`,
             path: [operator, key],
           })
       }
@@ -143,7 +150,7 @@ const Statement = strict(
     Action: z
       .array(
         text('Each Action').refine((a) => supported(a), {
-          error: (i) => `Action ${String(i.input)} is not a supported s3: action.`,
+          error: (i) => `Action ${echo(String(i.input))} is not a supported s3: action.`,
         }),
         { error: 'Action must be an array of s3: actions.' },
       )

@@ -1,6 +1,6 @@
 import { type AccessKeyView, insertAccessKey, type KeyFilter, type NewAccessKey, requireKey } from './access-keys.js'
 import { type CoreContext, nowIso } from './context.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { AccessKey, KeyScope, ManagedPolicy, State } from './model.js'
 import {
   findPolicy,
@@ -125,7 +125,7 @@ function existingPolicies(state: Readonly<State>, accountId: string, names: stri
   if (missing.length > 0) {
     throw new EmulatorError(
       'NotFound',
-      `${missing.length === 1 ? 'Policy' : 'Policies'} ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist.`,
+      `${missing.length === 1 ? 'Policy' : 'Policies'} ${missing.map(echo).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist.`,
       { entity: 'policy', names: missing },
     )
   }

@@ -1,7 +1,7 @@
 import { insertAccessKey, type NewAccessKey } from './access-keys.js'
 import { findBucket, insertBucket, type NewBucket } from './buckets.js'
 import { type CoreContext, nowIso } from './context.js'
-import { EmulatorError } from './errors.js'
+import { EmulatorError, echo } from './errors.js'
 import type { AccessKey, Account, Bucket, Region, State } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { entry, type Transaction } from './store.js'
@@ -85,7 +85,7 @@ export function managedAccountOps(ctx: CoreContext) {
         const { parentId, id } = input.account
         const account = managedBy(tx.state, parentId, id) ?? insertManagedAccount(ctx, tx, input.account)
         if (account.disabled) {
-          throw new EmulatorError('Forbidden', `The account ${id} is disabled.`, { entity: 'account' })
+          throw new EmulatorError('Forbidden', `The account ${echo(id)} is disabled.`, { entity: 'account' })
         }
         const bucket =
           findBucket(tx.state, { accountId: id, name: input.bucket.name }) ??
@@ -106,17 +106,17 @@ function managedBy(state: Readonly<State>, parentId: string, id: string): Accoun
 
 function requireManaged(state: Readonly<State>, parentId: string, id: string): Account {
   const account = managedBy(state, parentId, id)
-  if (!account) throw new EmulatorError('NotFound', `The account ${id} cannot be found.`, { entity: 'account' })
+  if (!account) throw new EmulatorError('NotFound', `The account ${echo(id)} cannot be found.`, { entity: 'account' })
   return account
 }
 
 // Account ids are global: one taken by any account (managed by another or by nobody) is refused.
 function insertManagedAccount(ctx: CoreContext, { state, put }: Transaction, input: NewManagedAccount): Account {
   if (!entry(state.accounts, input.parentId)) {
-    throw new EmulatorError('NotFound', `The account ${input.parentId} cannot be found.`, { entity: 'account' })
+    throw new EmulatorError('NotFound', `The account ${echo(input.parentId)} cannot be found.`, { entity: 'account' })
   }
   if (entry(state.accounts, input.id)) {
-    throw new EmulatorError('AlreadyExists', `Account ${input.id} already exists.`, { entity: 'account' })
+    throw new EmulatorError('AlreadyExists', `Account ${echo(input.id)} already exists.`, { entity: 'account' })
   }
   const account: Account = {
     id: input.id,
