@@ -74,6 +74,11 @@ export class NonceCache {
     private readonly capacity = 100_000,
   ) {}
 
+  /** How many nonces are held. */
+  get size(): number {
+    return this.seen.size
+  }
+
   /** Record a nonce signed at `time`; false when it was used already or can no longer be checked. */
   claim(nonce: string, time: number, now: number): boolean {
     for (const [old, at] of this.seen) {
