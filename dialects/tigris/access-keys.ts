@@ -1,4 +1,4 @@
-import type { KeyFilter, KeyShape } from '../../src/core/access-keys.js'
+import type { KeyFilter, KeyShape, NewAccessKey } from '../../src/core/access-keys.js'
 import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { Account, AccountAction, KeyScope } from '../../src/core/model.js'
 import { pageAfter } from '../../src/core/pagination.js'
@@ -22,7 +22,7 @@ import {
 } from './schemas.js'
 
 // Ids tid_ and secrets tsec_ (Tigris docs and CLI); the length of the random part is not documented.
-export const TIGRIS_KEY_SHAPE: KeyShape = {
+const TIGRIS_KEY_SHAPE: KeyShape = {
   idPrefix: 'tid_',
   idLength: 26,
   idAlphabet: 'base62',
@@ -33,10 +33,25 @@ export const TIGRIS_KEY_SHAPE: KeyShape = {
 const keysOf = (org: Account): KeyFilter => ({ namespace: TIGRIS_KEYS, accountId: org.id })
 
 // access_key_scope standard keeps the operations every key may do by default (list and create buckets).
-export const accountActionsOf = (scope: AccessKeyScopeName): AccountAction[] =>
+const accountActionsOf = (scope: AccessKeyScopeName): AccountAction[] =>
   scope === 'standard' ? ['list-buckets', 'create-bucket'] : []
 
 const grantsOf = (roles: BucketRoleInput[]) => roles.map((r) => ({ bucket: r.bucket_name, access: accessOf[r.role] }))
+
+/** A new Tigris key of `user_id` with its buckets_roles and access_key_scope, for any org. */
+export function newKey(
+  holder: string,
+  roles: BucketRoleInput[],
+  scope: AccessKeyScopeName = 'standard',
+): Omit<NewAccessKey, 'accountId'> {
+  return {
+    namespace: TIGRIS_KEYS,
+    userId: null,
+    holder,
+    shape: TIGRIS_KEY_SHAPE,
+    scope: { grants: grantsOf(roles), accountActions: accountActionsOf(scope) },
+  }
+}
 
 /** An org still active: keys cannot be made in a deactivated one. */
 export function activeOrg(ctx: RouteContext<unknown>): Readonly<Account> {
@@ -70,18 +85,10 @@ export const keyRoutes = [
     async handle(ctx) {
       const org = activeOrg(ctx)
       const input = ctx.input
-      const scope: KeyScope = {
-        grants: grantsOf(input.buckets_roles ?? []),
-        accountActions: accountActionsOf(input.access_key_scope ?? 'standard'),
-      }
       const key = await ctx.core.createAccessKeyWithPolicies(
         {
-          namespace: TIGRIS_KEYS,
+          ...newKey(input.user_id, input.buckets_roles ?? [], input.access_key_scope),
           accountId: org.id,
-          userId: null,
-          holder: input.user_id,
-          shape: TIGRIS_KEY_SHAPE,
-          scope,
           ...(input.name !== undefined && { label: input.name }),
         },
         {

@@ -1,8 +1,8 @@
 import type { Region } from '../../src/core/model.js'
 import { jsonResponse, type Problem } from '../../src/protocol/rest/json.js'
 import type { Permission } from '../../src/protocol/route.js'
-import { accountActionsOf, TIGRIS_KEY_SHAPE } from './access-keys.js'
-import { keyResource, orgOf, orgResource, TIGRIS_KEYS, TIGRIS_REALM } from './auth.js'
+import { newKey } from './access-keys.js'
+import { keyResource, orgOf, orgResource, TIGRIS_REALM } from './auth.js'
 import { served } from './paths.js'
 import { nextToken, renderOrg } from './render.js'
 import {
@@ -48,16 +48,7 @@ export const orgRoutes = [
           ...(settings && { settings }),
         },
         bucket: { name: input.bucket_name, region: 'auto', uniqueIn: 'region', settings: input.bucket_options ?? {} },
-        key: {
-          namespace: TIGRIS_KEYS,
-          userId: null,
-          holder: input.user_id,
-          shape: TIGRIS_KEY_SHAPE,
-          scope: {
-            grants: [{ bucket: input.bucket_name, access: 'manage' }],
-            accountActions: accountActionsOf(input.access_key_scope ?? 'standard'),
-          },
-        },
+        key: newKey(input.user_id, [{ bucket_name: input.bucket_name, role: 'Editor' }], input.access_key_scope),
       })
       // The spec's schema is empty; the architecture guide shows these four fields.
       return jsonResponse(200, {

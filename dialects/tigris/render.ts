@@ -1,34 +1,17 @@
 import type { AccessKeyView } from '../../src/core/access-keys.js'
-import type { EmulatorError, ErrorCode } from '../../src/core/errors.js'
+import type { EmulatorError } from '../../src/core/errors.js'
 import type { Account, Bucket, BucketAccess, BucketGrant } from '../../src/core/model.js'
 import type { ManagedPolicyView } from '../../src/core/policies.js'
+import { HTTP_STATUSES } from '../../src/protocol/neutral-error.js'
 import { jsonResponse } from '../../src/protocol/rest/json.js'
 import type { WireResponse } from '../../src/protocol/route.js'
 import type { AccessKeyScopeName, BucketRoleInput } from './schemas.js'
 
 export type Json = Record<string, unknown>
 
-// Every error is the spec's `default` response, GenericError {"message"}. Only 409 for a duplicate
-// policy name is documented; the rest follow the dialect note's suggested mapping.
-const statuses: Record<ErrorCode, number> = {
-  InvalidInput: 400,
-  MalformedPolicy: 400,
-  MissingCredentials: 401,
-  MalformedCredentials: 401,
-  UnknownCredentials: 401,
-  InvalidSignature: 401,
-  ExpiredCredentials: 401,
-  Forbidden: 403,
-  InsufficientScope: 403,
-  NotFound: 404,
-  AlreadyExists: 409,
-  LimitExceeded: 400,
-  InUse: 409,
-  UnknownOperation: 404,
-  MissingOperation: 404,
-  PayloadTooLarge: 413,
-  Internal: 500,
-}
+// Every error is the spec's `default` response, GenericError {"message"}. The spec documents one status, 409
+// for a policy name that exists; the rest take the status HTTP gives their kind of problem.
+const statuses = HTTP_STATUSES
 
 const withField = (message: string, field: string | undefined) =>
   field === undefined || field === 'body' || message.startsWith(field) ? message : `${field}: ${message}`
