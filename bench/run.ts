@@ -6,7 +6,7 @@ import { listAccessKeysRequests, scenarios } from './scenarios.js'
 import { checkSigners } from './sigv4.js'
 
 const COLD_STARTS = 5
-const TARGET = { listVsExpress: 0.5, coldStartMs: 300, rssMb: 120 }
+const TARGET = { listVsExpress: 0.7, coldStartMs: 300, rssMb: 120 }
 const MOTO = { listAccessKeysRps: 890, firstAnswerMs: 500 }
 
 interface MemoryFigures {

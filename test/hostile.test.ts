@@ -164,7 +164,7 @@ describe('odd request targets and malformed HTTP on the edge port', () => {
       const answer = await raw(url, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
       expect(statusOf(answer)).toBe(404)
       expect(answer).toMatch(/content-type: application\/json/i)
-      expect(JSON.parse(bodyOf(answer))).toMatchObject({ error: 'UnknownOperation' })
+      expect(JSON.parse(bodyOf(answer))).toMatchObject({ error: 'NoDialect' })
       expect(answer).not.toMatch(/<html|at .*\.(js|ts):\d+/i)
     })
   }

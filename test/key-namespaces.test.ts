@@ -45,6 +45,8 @@ interface Driver {
   authenticate(t: Transport, key: Key): Promise<Outcome>
   /** The error this dialect answers for a key it does not know. */
   notFound: Outcome
+  /** Ids outside this dialect's key-id pattern are refused as malformed before they are looked up. */
+  malformedId?: { pattern: RegExp; error: Outcome }
   /** The error this dialect answers for credentials that are not its own. */
   unknownCredential: Outcome
   /** AWS credentials sign for every AWS dialect (and are then judged by their policies and scope). */
@@ -87,6 +89,21 @@ const serialOf = (t: Transport, key: Key) => t.store.read((s) => entry(s.accessK
 
 const BUCKET = 'namespace-bucket'
 
+const BIRD = 'https://api.bird.com'
+const BIRD_KEYS = '/organizations/00000000-0000-4000-8000-000000000001/access-keys'
+const BIRD_OWNER_ROLE = '00000000-0000-4000-8000-000000000101'
+
+async function bird(t: Transport, method: string, path: string, body?: unknown, token = 'keyemu-bird-token') {
+  const res = await fetch(`${t.endpoint(BIRD)}${BIRD_KEYS}${path}`, {
+    method,
+    headers: { authorization: `AccessKey ${token}`, 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> }
+}
+const birdOutcome = ({ status }: { status: number }): Outcome => (status < 300 ? 'ok' : `HTTP ${status}`)
+
 const tigris = (t: Transport) => tigrisClient(t.endpoint(TIGRIS))
 const tigrisOutcome = ({ status }: { status: number }): Outcome => (status === 200 ? 'ok' : `HTTP ${status}`)
 const ADMIN = { user_id: 'namespace-admin', user_role: 'Admin' }
@@ -101,6 +118,8 @@ const drivers: Driver[] = [
     aws: true,
     keysSignItsApi: true,
     notFound: 'NoSuchEntityException',
+    // The IAM API model's accessKeyIdType: [\w]+, 16..128 characters (a Bird key's UUID is not one).
+    malformedId: { pattern: /^\w{16,128}$/, error: 'ValidationError' },
     unknownCredential: 'InvalidClientTokenId',
     async issue(t) {
       const { AccessKey } = await iam(t).send(new CreateAccessKeyCommand({}))
@@ -158,6 +177,31 @@ const drivers: Driver[] = [
     },
   },
   {
+    name: 'bird',
+    aws: false,
+    keysSignItsApi: true,
+    notFound: 'HTTP 404',
+    unknownCredential: 'HTTP 401',
+    async issue(t) {
+      const body = { name: 'namespace-key', description: 'namespaces', roleIds: [BIRD_OWNER_ROLE] }
+      const created = (await bird(t, 'POST', '', body)).body as { accessKey: { id: string }; token: string }
+      return { id: created.accessKey.id, secret: created.token }
+    },
+    async list(t) {
+      const { body } = await bird(t, 'GET', '?limit=100')
+      return (body.results as { id: string }[]).map((k) => k.id)
+    },
+    get: async (t, key) => birdOutcome(await bird(t, 'GET', `/${encodeURIComponent(key.id)}`)),
+    update: async (t, key) => birdOutcome(await bird(t, 'PATCH', `/${encodeURIComponent(key.id)}`, { name: 'taken' })),
+    remove: async (t, key) => birdOutcome(await bird(t, 'DELETE', `/${encodeURIComponent(key.id)}`)),
+    // The token is the key's secret; its id is no token either.
+    async authenticate(t, key) {
+      const bySecret = birdOutcome(await bird(t, 'GET', '', undefined, key.secret))
+      const byId = birdOutcome(await bird(t, 'GET', '', undefined, key.id))
+      return bySecret === 'ok' || bySecret === byId ? bySecret : `${bySecret} / ${byId}`
+    },
+  },
+  {
     name: 'tigris',
     aws: false,
     keysSignItsApi: false,
@@ -199,8 +243,10 @@ forEachTransport('key namespaces', (t) => {
           const key = await issuer.issue(t)
           expect(await other.list(t)).not.toContain(key.id)
           const before = t.snapshot()
+          const malformed = other.malformedId && !other.malformedId.pattern.test(key.id)
+          const expected = malformed ? other.malformedId?.error : other.notFound
           for (const call of [other.get, other.update, other.remove]) {
-            if (call) expect(await call(t, key)).toBe(other.notFound)
+            if (call) expect(await call(t, key)).toBe(expected)
           }
           expect(t.snapshot()).toEqual(before)
           expect(await issuer.list(t)).toContain(key.id)

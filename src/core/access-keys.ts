@@ -1,6 +1,7 @@
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
+import { requireAccountPolicies } from './key-policies.js'
 import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
 import { entry, type Transaction } from './store.js'
 
@@ -12,7 +13,8 @@ export interface KeyShape {
   idPrefix: string
   /** Characters after the prefix. */
   idLength: number
-  idAlphabet: 'upper-alnum' | 'base32' | 'base62'
+  /** 'uuid': the id is a random UUID (prefix and length unused). */
+  idAlphabet: 'upper-alnum' | 'base32' | 'base62' | 'uuid'
   secretAlphabet: 'secret' | 'base62'
   /** What every secret starts with (none by default). */
   secretPrefix?: string
@@ -26,8 +28,11 @@ export interface NewAccessKey {
   bucketId?: string
   scope?: KeyScope
   label?: string
+  description?: string
   regions?: string[]
   holder?: string
+  /** Managed policies of the account to attach to the key (see AccessKey.policyIds). */
+  policyIds?: string[]
   /** At most `max` keys per owner (user or root) or per bucket, counting inactive ones. */
   quota?: { per: 'owner' | 'bucket'; max: number; name: string }
 }
@@ -131,13 +136,16 @@ export function accessKeyOps(ctx: CoreContext) {
     async updateAccessKey(
       filter: KeyFilter,
       keyId: string,
-      changes: { label?: string; regions?: string[] },
+      changes: { label?: string; description?: string; regions?: string[]; policyIds?: string[] },
     ): Promise<AccessKeyView> {
       return ctx.store.update(({ state, put }) => {
+        if (changes.policyIds) requireAccountPolicies(state, filter.accountId, changes.policyIds)
         const key = {
           ...requireKey(state, filter, keyId),
           ...(changes.label !== undefined && { label: changes.label }),
+          ...(changes.description !== undefined && { description: changes.description }),
           ...(changes.regions !== undefined && { regions: [...changes.regions] }),
+          ...(changes.policyIds !== undefined && { policyIds: [...changes.policyIds] }),
           updatedAt: nowIso(ctx),
         }
         put('accessKeys', key.id, key)
@@ -181,6 +189,7 @@ export function accessKeyOps(ctx: CoreContext) {
 export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAccessKey): AccessKey {
   const { state, put, setCounter } = tx
   requireAccount(state, input.accountId)
+  if (input.policyIds) requireAccountPolicies(state, input.accountId, input.policyIds)
   if (input.quota) {
     const { per, max, name } = input.quota
     const { namespace, accountId } = input
@@ -205,6 +214,8 @@ export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAcc
     lastUsed: null,
     serial: state.counters.keySerial + 1,
     ...(input.label !== undefined && { label: input.label }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.policyIds && { policyIds: [...input.policyIds] }),
     ...(input.scope && { scope: structuredClone(input.scope) }),
     ...(input.bucketId && { bucketId: input.bucketId }),
     ...(input.regions && { regions: [...input.regions] }),
@@ -254,7 +265,7 @@ export function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: str
 
 function uniqueKeyId(state: Readonly<State>, ids: Ids, shape: KeyShape): string {
   for (;;) {
-    const id = ids.token(shape.idPrefix, shape.idLength, shape.idAlphabet)
+    const id = shape.idAlphabet === 'uuid' ? ids.uuid() : ids.token(shape.idPrefix, shape.idLength, shape.idAlphabet)
     if (!entry(state.accessKeys, id)) return id
   }
 }

@@ -5,7 +5,9 @@ import { type CoreContext, requireAccount } from './context.js'
 import { EmulatorError } from './errors.js'
 import type { Decision, RequestContext } from './evaluator.js'
 import { createIds, type Ids } from './ids.js'
+import { keyAccessOps } from './key-access.js'
 import { keyPolicyOps } from './key-policies.js'
+import { keySecretOps } from './key-secrets.js'
 import { managedAccountOps } from './managed-accounts.js'
 import type { Account, ApiToken } from './model.js'
 import { policyOps } from './policies.js'
@@ -36,9 +38,11 @@ export function createCore(options: CoreOptions) {
     ctx,
     ...userOps(ctx),
     ...accessKeyOps(ctx),
+    ...keySecretOps(ctx),
+    ...keyPolicyOps(ctx),
     ...policyOps(ctx),
     ...bucketOps(ctx),
-    ...keyPolicyOps(ctx),
+    ...keyAccessOps(ctx),
     ...managedAccountOps(ctx),
 
     now: () => ctx.clock.now(),

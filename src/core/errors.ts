@@ -78,5 +78,5 @@ export function carriable(text: string): string {
 
 // Control characters, noncharacters and lone surrogates: what neither XML 1.0 nor a log line carries.
 const UNCARRIABLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g

@@ -78,12 +78,17 @@ export interface AccessKey {
   bucketId?: string
   /** Regions the key works in, for providers that confine keys to regions. */
   regions?: string[]
+  description?: string
   /**
    * Whom the key was issued to when that is no core user: an end user as the provider's caller names
    * them. It only scopes who may manage the key; the key still speaks for its account.
    */
   holder?: string
-  /** Managed policies attached to the key itself; they narrow what its scope allows. */
+  /**
+   * Managed policies of the key's account attached to the key itself (providers whose keys carry
+   * roles or policies): when set, the key may do at most what they allow, on top of what its owner
+   * and its scope allow.
+   */
   policyIds?: string[]
 }
 

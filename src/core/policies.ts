@@ -6,6 +6,8 @@ import { parsePolicyDocument } from './policy-document.js'
 import { entry, setEntry, type Transaction } from './store.js'
 
 export interface NewManagedPolicy {
+  /** A given id (seeding), which must be unused; else one in IAM's shape. */
+  id?: string
   accountId: string
   name: string
   path?: string
@@ -186,6 +188,11 @@ export function insertPolicy(ctx: CoreContext, { state, put }: Transaction, inpu
   const clash = Object.values(state.policies).some(
     (p) => p.accountId === input.accountId && p.name.toLowerCase() === lower,
   )
+  if (input.id !== undefined && entry(state.policies, input.id)) {
+    throw new EmulatorError('AlreadyExists', `A policy with id ${echo(input.id)} already exists.`, {
+      entity: 'policy',
+    })
+  }
   if (clash) {
     throw new EmulatorError(
       'AlreadyExists',
@@ -195,7 +202,7 @@ export function insertPolicy(ctx: CoreContext, { state, put }: Transaction, inpu
   }
   const now = nowIso(ctx)
   const policy: ManagedPolicy = {
-    id: ctx.ids.token('ANPA', 17, 'upper-alnum'),
+    id: input.id ?? ctx.ids.token('ANPA', 17, 'upper-alnum'),
     accountId: input.accountId,
     name: input.name,
     path: input.path ?? '/',

@@ -48,7 +48,7 @@ export function userPolicies(state: Readonly<State>, userId: string): NamedPolic
   return [...inline, ...attached]
 }
 
-/** The managed policies attached to a key itself. */
+/** The managed policies attached to a key itself, when it has any. */
 export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy[] {
   return (key.policyIds ?? []).flatMap((id) => {
     const policy = entry(state.policies, id)
@@ -57,9 +57,9 @@ export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy
 }
 
 /**
- * May this principal take this action on this resource? Root may do anything its key's scope allows;
- * a user only what its policies allow (and its key's scope, if the key has one). Policies attached to
- * the key narrow that further, unless the scope grants everything. An explicit Deny in any of them
+ * May this principal take this action on this resource? Root may do anything its key's scope and
+ * the key's own policies allow; a user only what its policies allow (and its key's, if it has any).
+ * Policies on a key whose scope grants everything do not narrow it. An explicit Deny in any of them
  * wins. Nobody of a disabled account may do anything.
  *
  * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
@@ -71,8 +71,9 @@ export function authorize(state: Readonly<State>, principal: Principal, request:
   if (entry(state.accounts, principal.accountId)?.disabled) return { effect: 'implicit-deny' }
   const owner: Decision =
     principal.userId === null ? { effect: 'allow' } : evaluate(userPolicies(state, principal.userId), request)
-  const decisions = key?.scope ? [owner, evaluate([scopePolicy(key.scope)], request)] : [owner]
-  if (key?.policyIds?.length && !grantsEverything(key.scope)) decisions.push(evaluate(keyPolicies(state, key), request))
+  const decisions = [owner]
+  if (key?.scope) decisions.push(evaluate([scopePolicy(key.scope)], request))
+  if (key?.policyIds && !grantsEverything(key.scope)) decisions.push(evaluate(keyPolicies(state, key), request))
   return (
     decisions.find((d) => d.effect === 'explicit-deny') ?? decisions.find((d) => d.effect === 'implicit-deny') ?? owner
   )

@@ -21,6 +21,14 @@ const seedKey = z
     status: z.enum(['Active', 'Inactive']).default('Active'),
   })
   .strict()
+// An account's own keys may also carry a name and roles (the account's policies, by name).
+const seedRootKey = seedKey
+  .extend({
+    label: z.string().min(1).optional(),
+    description: z.string().min(1).optional(),
+    policies: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
 const seedUser = z
   .object({
     name: z.string().min(1).max(64),
@@ -52,7 +60,7 @@ const seedAccount = z
           .strict(),
       )
       .default([]),
-    rootKeys: z.array(seedKey).max(2).default([]),
+    rootKeys: z.array(seedRootKey).max(2).default([]),
     tokens: z
       .array(
         z
@@ -64,6 +72,7 @@ const seedAccount = z
       .array(
         z
           .object({
+            id: z.string().min(1).optional(),
             name: z.string().min(1),
             path: z.string().default('/'),
             description: z.string().optional(),
@@ -124,8 +133,9 @@ export async function seedState(raw: unknown, deps: { clock?: Clock; ids?: Ids }
       ...(account.signingKey !== undefined && { signingKey: account.signingKey }),
     })
     for (const [k, key] of account.rootKeys.entries()) {
+      const { accessKeyId, secretAccessKey, namespace = account.realm, status } = key
       await guard(at(`rootKeys.${k}`), () =>
-        core.importAccessKey({ accountId: account.id, userId: null, namespace: account.realm, ...key }),
+        core.importAccessKey({ accountId: account.id, userId: null, namespace, accessKeyId, secretAccessKey, status }),
       )
     }
     for (const [t, token] of account.tokens.entries()) {
@@ -133,6 +143,22 @@ export async function seedState(raw: unknown, deps: { clock?: Clock; ids?: Ids }
     }
     for (const [p, policy] of account.policies.entries()) {
       await guard(at(`policies.${p}`), () => core.createPolicy({ accountId: account.id, ...policy }))
+    }
+    // Labels and policies of root keys once the policies exist.
+    for (const [k, key] of account.rootKeys.entries()) {
+      if (key.label === undefined && key.description === undefined && key.policies === undefined) continue
+      await guard(at(`rootKeys.${k}`), () => {
+        const filter = { namespace: key.namespace ?? account.realm, accountId: account.id }
+        const policyIds = key.policies?.map((name) => {
+          const path = account.policies.find((p) => p.name === name)?.path ?? '/'
+          return core.getPolicy(account.id, { path, name }).id
+        })
+        return core.updateAccessKey(filter, key.accessKeyId, {
+          ...(key.label !== undefined && { label: key.label }),
+          ...(key.description !== undefined && { description: key.description }),
+          ...(policyIds && { policyIds }),
+        })
+      })
     }
     for (const [u, user] of account.users.entries()) {
       await guard(at(`users.${u}`), async () => {

@@ -49,6 +49,7 @@ export async function serveEdge(dialects: Dialect[], req: WireRequest, deps: Dis
     `No dialect serves ${req.method} ${echo(req.url.pathname)}. keyemu tells dialects apart by the SigV4 service name, the X-Amz-Target header, a dialect's own credential header, the path prefix or the Content-Type.`,
   )
   return renderNeutralError(err, deps.core.ctx.ids.uuid(), {
+    error: 'NoDialect',
     dialects: dialects.map((d) => ({
       name: d.name,
       ...d.edge,

@@ -52,8 +52,12 @@ function toWire(request: Request): Promise<WireRequest> {
   return wire
 }
 
+// A Fetch Response may not carry a body, even an empty one, with these statuses.
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
+
 function toResponse(res: WireResponse, method: string): Response {
-  return new Response(method === 'HEAD' ? null : res.body, { status: res.status, headers: res.headers })
+  const bodiless = method === 'HEAD' || NULL_BODY_STATUSES.has(res.status)
+  return new Response(bodiless ? null : res.body, { status: res.status, headers: res.headers })
 }
 
 const methods = {

@@ -163,14 +163,20 @@ export const MUTATIONS: Record<string, (d: Draft, rnd: Random, paths: readonly s
       entry[1] = pick(rnd, ['', '-1', '1e999', 'true', 'null', '[object Object]', '0x10', ' 5 '])
     }
     const paths = jsonPaths(d.json)
-    if (paths.length) setAt(d.json, pick(rnd, paths), (p, k) => void (p[k] = pick(rnd, WRONG_JSON_VALUES)))
+    if (paths.length)
+      setAt(d.json, pick(rnd, paths), (p, k) => {
+        p[k] = pick(rnd, WRONG_JSON_VALUES)
+      })
     else if (d.json !== undefined) d.json = pick(rnd, WRONG_JSON_VALUES)
   },
   'huge-value'(d, rnd) {
     const huge = 'x'.repeat(int(rnd, 10_000, 200_000))
     if (d.form?.length) pick(rnd, d.form)[1] = huge
     const paths = jsonPaths(d.json)
-    if (paths.length) setAt(d.json, pick(rnd, paths), (p, k) => void (p[k] = huge))
+    if (paths.length)
+      setAt(d.json, pick(rnd, paths), (p, k) => {
+        p[k] = huge
+      })
   },
   'huge-name'(d, rnd) {
     const name = 'N'.repeat(int(rnd, 1000, 100_000))
@@ -198,7 +204,10 @@ export const MUTATIONS: Record<string, (d: Draft, rnd: Random, paths: readonly s
       else entry[0] = inject(entry[0])
     }
     const paths = jsonPaths(d.json)
-    if (paths.length) setAt(d.json, pick(rnd, paths), (p, k) => void (p[k] = inject(String(p[k]))))
+    if (paths.length)
+      setAt(d.json, pick(rnd, paths), (p, k) => {
+        p[k] = inject(String(p[k]))
+      })
   },
   'truncated-body'(d, rnd) {
     const body = bodyOf(d)
@@ -403,7 +412,7 @@ function isEdgeAnswer(answer: Answer): boolean {
   if (!answer.contentType.startsWith('application/json')) return false
   const body = parsedJson(answer)
   if (typeof body?.message !== 'string') return false
-  if (answer.status === 404) return body.error === 'UnknownOperation' && Array.isArray(body.dialects)
+  if (answer.status === 404) return body.error === 'NoDialect' && Array.isArray(body.dialects)
   return (answer.status === 400 || answer.status === 431) && body.error === 'InvalidInput'
 }
 
@@ -449,6 +458,20 @@ export function linodeEnvelopeProblem(answer: Answer, method: string): string | 
     const errors = body.errors
     if (!Array.isArray(errors) || errors.length === 0 || errors.some((e) => typeof e?.reason !== 'string'))
       return 'error without errors[].reason'
+  }
+  return undefined
+}
+
+/** A Bird answer's problem: not JSON, or an error without Bird's `{code, message, details}`. */
+export function birdEnvelopeProblem(answer: Answer, method: string): string | undefined {
+  if (method === 'HEAD' || isEdgeAnswer(answer)) return undefined
+  if (answer.status === 204) return answer.body === '' ? undefined : '204 with a body'
+  const body = parsedJson(answer)
+  if (!body) return 'not a JSON object'
+  if (answer.status >= 400) {
+    const details = body.details
+    if (typeof body.code !== 'string' || typeof body.message !== 'string') return 'error without code and message'
+    if (typeof details !== 'object' || details === null || Array.isArray(details)) return 'error without details'
   }
   return undefined
 }

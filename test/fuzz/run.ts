@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { createEmulator } from '../../src/emulator.js'
-import { type CaseResult, runCases } from './engine.js'
+import { signRequest } from '../support/aws-signing.js'
+import { type CaseResult, type Draft, runCases } from './engine.js'
 import { PATHS, targets } from './targets.js'
 
 // `npm run fuzz -- --seed 7 --count 5000 [--dialect iam]`: the test suite's fuzzer, run longer,
@@ -14,6 +15,9 @@ const { values } = parseArgs({
   },
 })
 const seed = Number(values.seed)
+const FORM_TYPE = { 'content-type': 'application/x-www-form-urlencoded' }
+const JSON_TYPE = { 'content-type': 'application/json' }
+const bytes = (text: string) => new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>
 const count = Number(values.count)
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] ?? 0
@@ -58,6 +62,87 @@ for (const target of targets.filter((t) => !values.dialect || t.dialect === valu
     )
   }
   broken += results.filter((r) => r.violations.length > 0).length
+}
+
+// The heaviest requests a client can send without breaking the 1 MiB limit: each must still be
+// answered within a fraction of a second, signed or not.
+const LIMIT = 1024 * 1024 - 1024
+const fill = (unit: (i: number) => string) => {
+  const parts: string[] = []
+  let size = 0
+  for (let i = 0; size < LIMIT; i++) {
+    const part = unit(i)
+    parts.push(part)
+    size += part.length + 1
+  }
+  return parts
+}
+const manyParams = `Action=CreateUser&Version=2010-05-08&${fill((i) => `P${i}=v`).join('&')}`.slice(0, LIMIT)
+const manyMembers =
+  `Action=CreateUser&Version=2010-05-08&UserName=u&${fill((i) => `Tags.member.${(i % 1000) + 1}.Key=k`).join('&')}`.slice(
+    0,
+    LIMIT,
+  )
+const heavy: { name: string; draft: Draft; credential?: string }[] = [
+  {
+    name: 'iam form, many params, unsigned',
+    draft: { method: 'POST', path: '/', headers: FORM_TYPE, raw: bytes(manyParams) },
+    credential: 'no-signature',
+  },
+  {
+    name: 'iam form, many params, signed',
+    draft: { method: 'POST', path: '/', headers: FORM_TYPE, raw: bytes(manyParams) },
+  },
+  {
+    name: 'iam form, many list members, signed',
+    draft: { method: 'POST', path: '/', headers: FORM_TYPE, raw: bytes(manyMembers) },
+  },
+  {
+    name: 'lightsail json, many members, signed',
+    draft: {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Lightsail_20161128.CreateBucket' },
+      raw: bytes(`{${fill((i) => `"m${i}":${i}`).join(',')}}`.slice(0, LIMIT)),
+    },
+  },
+  {
+    name: 'linode json, deep nesting',
+    draft: { method: 'POST', path: '/v4/object-storage/keys', headers: JSON_TYPE, raw: bytes('['.repeat(LIMIT)) },
+  },
+  {
+    name: 'linode json, many bucket_access entries',
+    draft: {
+      method: 'POST',
+      path: '/v4/object-storage/keys',
+      headers: JSON_TYPE,
+      raw: bytes(
+        `${`{"label":"heavy","bucket_access":[${fill(() => '{"region":"x","bucket_name":1}').join(',')}`.slice(0, LIMIT - 2)}]}`,
+      ),
+    },
+  },
+]
+console.log('\nheaviest requests (1 MiB bodies):')
+for (const { name, draft, credential } of heavy) {
+  // Signed (or given its token) first, so that only the server's work is timed.
+  const body = draft.raw as Uint8Array<ArrayBuffer>
+  const service = name.split(' ')[0] as string
+  const prepared =
+    service === 'linode'
+      ? {
+          href: `${url}${draft.path}`,
+          init: { method: draft.method, headers: { ...draft.headers, authorization: 'Bearer keyemu-linode-token' } },
+        }
+      : await signRequest(`${url}${draft.path}`, { service, method: draft.method, headers: draft.headers, body })
+  const headers = new Headers(prepared.init.headers)
+  if (credential === 'no-signature') headers.delete('authorization')
+  const started = performance.now()
+  const res = await fetch(prepared.href, { method: draft.method, headers, body })
+  const answer = await res.arrayBuffer()
+  const ms = (performance.now() - started).toFixed(1)
+  console.log(
+    `  ${name.padEnd(42)} ${String(res.status).padStart(4)} ${ms.padStart(8)} ms ${String(answer.byteLength).padStart(7)} bytes`,
+  )
 }
 await emulator.close()
 process.exit(broken > 0 ? 1 : 0)

@@ -1,5 +1,6 @@
 import {
   awsJsonEnvelopeProblem,
+  birdEnvelopeProblem,
   type Draft,
   type FuzzTarget,
   linodeEnvelopeProblem,
@@ -151,6 +152,38 @@ export const linodeTarget: FuzzTarget = {
   credentialMutations: ['unknown-token', 'aws-key-as-token', 'token-with-spaces', 'no-token', 'other-scheme'],
 }
 
+const BIRD_ORG = '/organizations/00000000-0000-4000-8000-000000000001'
+const BIRD_OWNER_ROLE = '00000000-0000-4000-8000-000000000101'
+const birdCall = (method: string, path: string, json?: unknown): Draft => ({
+  method,
+  path: `${BIRD_ORG}${path}`,
+  headers: { ...JSON_TYPE },
+  ...(json !== undefined && { json }),
+})
+
+// Bird takes `Bearer <token>` as well as `AccessKey <token>`, so the shared token sender serves it.
+export const birdTarget: FuzzTarget = {
+  dialect: 'bird',
+  origin: 'https://api.bird.com',
+  templates: [
+    birdCall('GET', '/access-keys?limit=10&reverse=false'),
+    birdCall('GET', '/access-keys?limit=2&reverse=true'),
+    birdCall('POST', '/access-keys', { name: 'fuzz-key', description: 'fuzz', roleIds: [BIRD_OWNER_ROLE] }),
+    birdCall('POST', '/access-keys', {
+      name: 'fuzz-ref',
+      description: 'fuzz',
+      roleRefs: [{ id: BIRD_OWNER_ROLE, type: 'organization' }],
+    }),
+    birdCall('GET', '/access-keys/00000000-0000-4000-8000-000000000201'),
+    birdCall('PATCH', '/access-keys/00000000-0000-4000-8000-000000000201', { description: 'renamed' }),
+    birdCall('DELETE', '/access-keys/00000000-0000-4000-8000-000000009999'),
+    birdCall('GET', '/iam-roles?limit=1'),
+  ],
+  send: (draft, endpoint, how) => sendWithToken(draft, endpoint, how, 'keyemu-bird-token'),
+  envelopeProblem: birdEnvelopeProblem,
+  credentialMutations: ['unknown-token', 'aws-key-as-token', 'token-with-spaces', 'no-token', 'other-scheme'],
+}
+
 const TIGRIS_ORG = '/v1/providers/keyemu/orgs/keyemu-org'
 const tigrisCall = (method: string, path: string, json?: unknown): Draft => ({
   method,
@@ -213,6 +246,16 @@ export const PATHS: Record<string, readonly string[]> = {
     '/v4',
     '/v4/',
   ],
+  bird: [
+    '/organizations',
+    '/organizations/',
+    '/organizations//access-keys',
+    `${BIRD_ORG}/access-keys/%zz`,
+    `${BIRD_ORG}/access-keys/${'a'.repeat(3000)}`,
+    `${BIRD_ORG}/access-keys/__proto__`,
+    '/organizations/00000000-0000-4000-8000-000000000002/access-keys',
+    `${BIRD_ORG}/access-keys/../iam-roles`,
+  ],
   tigris: [
     '/v1/providers/keyemu/orgs/keyemu-org//key',
     '/v1/providers/keyemu/orgs/%zz/key',
@@ -226,4 +269,4 @@ export const PATHS: Record<string, readonly string[]> = {
   ],
 }
 
-export const targets: FuzzTarget[] = [iamTarget, lightsailTarget, linodeTarget, tigrisTarget]
+export const targets: FuzzTarget[] = [iamTarget, lightsailTarget, linodeTarget, birdTarget, tigrisTarget]

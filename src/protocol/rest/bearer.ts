@@ -1,5 +1,5 @@
 import { EmulatorError } from '../../core/errors.js'
-import type { Principal } from '../../core/principals.js'
+import { type Principal, principalOfKey } from '../../core/principals.js'
 import type { AuthContext, Permission, RouteContext, WireRequest } from '../route.js'
 
 /**
@@ -29,16 +29,8 @@ export function authenticateBearer(
   ctx: AuthContext,
   options: { realm: string; schemes: readonly string[] },
 ): Principal {
-  if (ctx.auth === 'off') {
-    const account = ctx.core.defaultAccount(options.realm)
-    if (!account)
-      throw new EmulatorError('UnknownCredentials', `No ${options.realm} account is seeded to serve this request.`)
-    return { accountId: account.id, userId: null, keyId: null }
-  }
-  const presented = bearerToken(ctx.req, options.schemes)
-  if (presented === undefined) {
-    throw new EmulatorError('MissingCredentials', `The request has no ${options.schemes.join(' or ')} token.`)
-  }
+  if (ctx.auth === 'off') return anonymousRoot(ctx, options.realm)
+  const presented = requireToken(ctx, options.schemes)
   const token = ctx.core.findToken(presented)
   if (!token || ctx.core.getAccount(token.accountId)?.realm !== options.realm) {
     throw new EmulatorError('UnknownCredentials', 'The token is not a personal access token of this API.')
@@ -50,6 +42,40 @@ export function authenticateBearer(
     keyId: null,
     scopes: token.scopes.flatMap((s) => s.split(/[\s,]+/)),
   }
+}
+
+// With auth off, every request is the realm's first account, unrestricted.
+function anonymousRoot(ctx: AuthContext, realm: string): Principal {
+  const account = ctx.core.defaultAccount(realm)
+  if (!account) throw new EmulatorError('UnknownCredentials', `No ${realm} account is seeded to serve this request.`)
+  return { accountId: account.id, userId: null, keyId: null }
+}
+
+function requireToken(ctx: AuthContext, schemes: readonly string[]): string {
+  const presented = bearerToken(ctx.req, schemes)
+  if (presented === undefined) {
+    throw new EmulatorError('MissingCredentials', `The request has no ${schemes.join(' or ')} token.`)
+  }
+  return presented
+}
+
+/**
+ * The caller of a token that is an access key's secret (APIs whose access keys are bearer tokens):
+ * the root of the key's account, speaking through the key, whose use is recorded as `service`. With
+ * auth off, every request is the realm's first account, unrestricted.
+ *
+ * @example authenticate: (ctx) => authenticateKeyToken(ctx, { realm: 'bird', namespace: 'bird', schemes: ['AccessKey'] })
+ */
+export function authenticateKeyToken(
+  ctx: AuthContext,
+  options: { realm: string; namespace: string; schemes: readonly string[] },
+): Principal {
+  if (ctx.auth === 'off') return anonymousRoot(ctx, options.realm)
+  const key = ctx.core.findKeyBySecret(options.namespace, requireToken(ctx, options.schemes))
+  if (key?.status !== 'Active') {
+    throw new EmulatorError('UnknownCredentials', 'The token is not an access key of this API.')
+  }
+  return { ...principalOfKey(key), keyUse: { service: options.namespace, region: '' } }
 }
 
 /**

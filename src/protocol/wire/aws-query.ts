@@ -1,8 +1,10 @@
-import { XMLBuilder } from 'fast-xml-parser'
 import type { z } from 'zod'
 import { EmulatorError, echo } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
 import { type Permission, type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
+import { type XmlObject, type XmlValue, xmlDocument } from './xml.js'
+
+export type { XmlObject, XmlValue } from './xml.js'
 
 // AWS Query (the IAM/STS wire): form-encoded parameters in, XML out.
 
@@ -17,6 +19,11 @@ const parsedForms = new WeakMap<WireRequest, Map<string, string>>()
 export function queryParams(req: WireRequest): ReadonlyMap<string, string> {
   let params = parsedForms.get(req)
   if (!params) {
+    // Counted before anything is decoded: a form of many thousand parameters buys nothing.
+    const count = separators(req.url.search) + (req.method === 'POST' ? separators(req.body) : 0)
+    if (count > MAX_PARAMETERS) {
+      throw new EmulatorError('InvalidInput', `The request has more than ${MAX_PARAMETERS} parameters.`)
+    }
     params = new Map()
     for (const [name, value] of req.url.searchParams) if (!name.startsWith('X-Amz-')) params.set(name, value)
     if (req.method === 'POST' && req.body.length > 0) {
@@ -37,6 +44,19 @@ export function queryParams(req: WireRequest): ReadonlyMap<string, string> {
     parsedForms.set(req, params)
   }
   return params
+}
+
+/** More parameters than any Query operation takes (IAM's largest inputs hold a few hundred). */
+const MAX_PARAMETERS = 1000
+const AMPERSAND = 0x26
+
+function separators(text: string | Buffer): number {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text
+  let count = 0
+  for (let at = bytes.indexOf(AMPERSAND); at >= 0 && count <= MAX_PARAMETERS; at = bytes.indexOf(AMPERSAND, at + 1)) {
+    count++
+  }
+  return count
 }
 
 /** The Action a Query request names, without failing on a malformed body. */
@@ -152,14 +172,6 @@ function finished(node: unknown): unknown {
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true })
-
-/** An XML element value: nested objects, arrays of repeated elements, or text. */
-export type XmlValue = string | number | boolean | undefined | XmlObject | XmlValue[]
-export interface XmlObject {
-  [name: string]: XmlValue
-}
-
 /** `<Name><member>…</member>…</Name>`, or an empty element for an empty list. */
 export function members(items: XmlValue[]): XmlValue {
   return items.length > 0 ? { member: items } : ''
@@ -180,7 +192,7 @@ export function queryResponse(
   const body: XmlObject = { '@_xmlns': namespace }
   if (result) body[`${operation}Result`] = result
   body.ResponseMetadata = { RequestId: requestId }
-  return xml(200, { [`${operation}Response`]: body }, requestId)
+  return xml(200, `${operation}Response`, body, requestId)
 }
 
 /** The error envelope: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`. */
@@ -192,14 +204,14 @@ export function queryError(
   requestId: string,
 ): WireResponse {
   const error = { Type: status >= 500 ? 'Receiver' : 'Sender', Code: code, Message: message }
-  return xml(status, { ErrorResponse: { '@_xmlns': namespace, Error: error, RequestId: requestId } }, requestId)
+  return xml(status, 'ErrorResponse', { '@_xmlns': namespace, Error: error, RequestId: requestId }, requestId)
 }
 
-function xml(status: number, document: XmlObject, requestId: string): WireResponse {
+function xml(status: number, root: string, document: XmlObject, requestId: string): WireResponse {
   return {
     status,
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-    body: `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(document)}`,
+    body: xmlDocument(root, document),
   }
 }
 
