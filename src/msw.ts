@@ -4,7 +4,7 @@ import type { Seed } from './core/seed.js'
 import { openStore, type Store } from './core/store.js'
 import { dialects } from './dialects.js'
 import { initialState } from './emulator.js'
-import { toMswHandlers } from './protocol/msw.js'
+import { toMswHandlers, unhandledRequests } from './protocol/msw.js'
 import type { AuthMode } from './protocol/route.js'
 
 export interface HandlerOptions {
@@ -22,7 +22,7 @@ export interface HandlerOptions {
  *
  * @example
  * const server = setupServer(...createHandlers())
- * server.listen({ onUnhandledRequest: 'error' })
+ * server.listen({ onUnhandledFrame: 'error' }) // MSW 2: onUnhandledRequest; either: unhandledRequests('error')
  */
 export function createHandlers(options: HandlerOptions = {}): HttpHandler[] {
   const auth = options.auth ?? 'strict'
@@ -36,4 +36,4 @@ export function createHandlers(options: HandlerOptions = {}): HttpHandler[] {
 /** A set of handlers over the default seed. */
 export const handlers: HttpHandler[] = createHandlers()
 
-export { toMswHandlers }
+export { toMswHandlers, unhandledRequests }

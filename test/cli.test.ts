@@ -1,19 +1,39 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam'
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
+import type { Command } from 'commander'
 import { describe, expect, test } from 'vitest'
+import { realmOfDialect } from '../src/cli/init.js'
+import { createProgram } from '../src/cli/program.js'
+import { dialects } from '../src/dialects.js'
+import { defaultSeedFile } from '../src/version.js'
 import { ROOT } from './support/aws-signing.js'
 import { runCli, safeJson, startCli } from './support/cli.js'
+import { README } from './support/coverage-table.js'
 
 describe('keyemu CLI', () => {
-  test('--help documents every option and its environment variable', async () => {
-    const { code, output } = await runCli(['--help'])
-    expect(code).toBe(0)
-    for (const option of ['--port', '--host', '--seed', '--data', '--auth', '--log-level'])
-      expect(output).toContain(option)
-    for (const env of ['KEYEMU_PORT', 'KEYEMU_HOST', 'KEYEMU_SEED', 'KEYEMU_DATA', 'KEYEMU_AUTH', 'KEYEMU_LOG_LEVEL']) {
-      expect(output).toContain(env)
+  test('--help lists every option with its environment variable and default, and the README table has each', async () => {
+    const readme = readFileSync(README, 'utf8')
+    const cliSection = readme.slice(readme.indexOf('<!-- cli:start'), readme.indexOf('<!-- cli:end -->'))
+    const program = createProgram()
+    for (const [args, command] of [
+      [['--help'], program],
+      [['init', '--help'], program.commands.find((c) => c.name() === 'init') as Command],
+    ] as const) {
+      const { code, output } = await runCli([...args])
+      expect(code).toBe(0)
+      const help = output.replace(/\s+/g, ' ')
+      const flags = help.match(/--[a-z][a-z-]*/g) ?? []
+      expect(flags.length).toBeGreaterThan(2)
+      for (const flag of flags) expect(cliSection).toContain(`${flag}`)
+      for (const option of command.options) {
+        expect(help).toContain(option.long)
+        if (option.envVar) expect(help).toContain(`env: ${option.envVar}`)
+        if (option.defaultValueDescription) expect(help).toContain(`default: ${option.defaultValueDescription}`)
+        else if (option.defaultValue !== undefined)
+          expect(help).toContain(`default: ${JSON.stringify(option.defaultValue)}`)
+      }
     }
   })
 
@@ -65,5 +85,72 @@ describe('keyemu CLI', () => {
     const { code, output } = await runCli(['--auth', 'maybe'])
     expect(code).toBe(2)
     expect(output).toContain('--auth')
+  })
+})
+
+describe('keyemu init', () => {
+  const tempDir = () => mkdtempSync(join(tmpdir(), 'keyemu-init-'))
+
+  test('writes keyemu.seed.json with placeholder secrets; the server starts on it and takes them', async () => {
+    const dir = tempDir()
+    const { code, output } = await runCli(['init'], { cwd: dir })
+    expect(code).toBe(0)
+    expect(output).toContain('change-me-')
+    expect(output).toContain('npx keyemu --seed keyemu.seed.json')
+    const file = join(dir, 'keyemu.seed.json')
+    const cli = await startCli(['--log-level', 'silent', '--seed', file])
+    try {
+      const iam = new IAMClient({
+        endpoint: cli.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'change-me-aws-root-secret-1' },
+      })
+      expect((await iam.send(new ListUsersCommand({}))).Users).toEqual([])
+      const keys = await fetch(`${cli.url}/v4/object-storage/keys`, {
+        headers: { authorization: 'Bearer change-me-linode-token-1' },
+      })
+      expect(keys.status).toBe(200)
+      const withDefaultSecret = new IAMClient({ endpoint: cli.url, region: 'us-east-1', credentials: ROOT })
+      await expect(withDefaultSecret.send(new ListUsersCommand({}))).rejects.toMatchObject({
+        name: 'SignatureDoesNotMatch',
+      })
+    } finally {
+      await cli.stop()
+    }
+  })
+
+  test('--dialects keeps only the accounts those dialects serve', async () => {
+    const file = join(tempDir(), 'linode.json')
+    const { code } = await runCli(['init', '--dialects', 'linode', file])
+    expect(code).toBe(0)
+    const seed = JSON.parse(readFileSync(file, 'utf8')) as { accounts: { realm: string }[] }
+    expect(seed.accounts.map((a) => a.realm)).toEqual(['linode'])
+  })
+
+  test('refuses to overwrite a file without --force, and leaves it as it was', async () => {
+    const file = join(tempDir(), 'mine.json')
+    writeFileSync(file, 'my own seed')
+    const refused = await runCli(['init', file])
+    expect(refused.code).toBe(2)
+    expect(refused.output).toContain('--force')
+    expect(readFileSync(file, 'utf8')).toBe('my own seed')
+    const forced = await runCli(['init', '--force', file])
+    expect(forced.code).toBe(0)
+    expect(readFileSync(file, 'utf8')).toContain('"accounts"')
+  })
+
+  test('an unknown dialect exits with code 2, names it, and writes nothing', async () => {
+    const file = join(tempDir(), 'none.json')
+    const { code, output } = await runCli(['init', '--dialects', 'iam,s3', file])
+    expect(code).toBe(2)
+    expect(output).toContain('"s3"')
+    expect(existsSync(file)).toBe(false)
+  })
+
+  test('knows the realm of every served dialect, and the default seed has an account for each', () => {
+    const realms = (
+      JSON.parse(readFileSync(defaultSeedFile, 'utf8')) as { accounts: { realm: string }[] }
+    ).accounts.map((a) => a.realm)
+    for (const dialect of dialects) expect(realms).toContain(realmOfDialect[dialect.name])
   })
 })

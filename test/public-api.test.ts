@@ -1,13 +1,15 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createEmulator } from '../src/index.js'
-import { createHandlers, handlers } from '../src/msw.js'
+import { createHandlers, handlers, unhandledRequests } from '../src/msw.js'
 import { ROOT } from './support/aws-signing.js'
 
 describe('keyemu/msw', () => {
   const server = setupServer()
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  beforeAll(() => server.listen(unhandledRequests('error')))
   afterAll(() => server.close())
 
   test('serves an SDK left at its real endpoint, with no port', async () => {
@@ -41,6 +43,19 @@ describe('keyemu/msw', () => {
     const res = await fetch('https://api.linode.com/v4/object-storage/keys', { headers: { authorization: 'Bearer t' } })
     expect(res.status).toBe(500)
     expect(await res.text()).toContain('accounts.0.name')
+  })
+
+  test('unhandledRequests("error") refuses a request no handler takes, on the installed MSW major', async () => {
+    server.resetHandlers(...createHandlers())
+    // A loopback server that would answer: only MSW's refusal can make the fetch fail.
+    const other = createServer((_req, res) => res.end('reached'))
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = other.address() as AddressInfo
+      await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow()
+    } finally {
+      other.close()
+    }
   })
 
   test('with auth off, unsigned or unknown credentials act as the root of the seeded account', async () => {

@@ -1,5 +1,5 @@
 import { EmulatorError, echo, isEmulatorError } from '../../src/core/errors.js'
-import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
+import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'
 import { authorizeAws } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { queryAction, queryParams } from '../../src/protocol/wire/aws-query.js'
@@ -10,6 +10,7 @@ import { userRoutes } from './users.js'
 
 export default defineDialect({
   name: 'iam',
+  realm: AWS_REALM,
   // IAM is global and signs for us-east-1 at its real endpoint, but the SDK signs with the client's
   // own region once given a custom endpoint, so any region is accepted (the signature still binds it).
   hosts: /^https:\/\/(iam(-fips)?\.amazonaws\.com|iam\.global\.api\.aws)$/,

@@ -1,4 +1,4 @@
-import { authenticateSigV4 } from '../../src/protocol/aws/auth.js'
+import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'
 import { authorizeAws } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { amzTarget, unknownJsonOperation } from '../../src/protocol/wire/aws-json.js'
@@ -9,6 +9,7 @@ import { renderError } from './render.js'
 
 export default defineDialect({
   name: 'lightsail',
+  realm: AWS_REALM,
   hosts: /^https:\/\/lightsail(-fips)?\.[a-z0-9-]+\.amazonaws\.com$/,
   edge: { sigv4Service: 'lightsail', targetPrefix: TARGET_PREFIX },
   routes: [...bucketRoutes, ...accessKeyRoutes],

@@ -1,7 +1,7 @@
 import { EmulatorError, echo } from '../../src/core/errors.js'
 import { authorizeScopes } from '../../src/protocol/rest/bearer.js'
 import { defineDialect } from '../../src/protocol/route.js'
-import { authenticate } from './auth.js'
+import { authenticate, LINODE_REALM } from './auth.js'
 import { bucketRoutes } from './buckets.js'
 import { keyRoutes } from './keys.js'
 import { regionRoutes } from './regions.js'
@@ -9,6 +9,7 @@ import { renderError } from './render.js'
 
 export default defineDialect({
   name: 'linode',
+  realm: LINODE_REALM,
   hosts: /^https:\/\/api\.linode\.com$/,
   edge: { pathPrefixes: ['/v4'] },
   routes: [...keyRoutes, ...bucketRoutes, ...regionRoutes],

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module'
 import { type HttpHandler, http } from 'msw'
+import type { SetupServer } from 'msw/node'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES } from './edge.js'
 import { matchOne, type RouteMatch } from './match.js'
@@ -105,4 +107,21 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
     )
     return [...perRoute, fallback]
   })
+}
+
+/** The major version of the msw package installed beside keyemu: 2 or 3 (the peer range). */
+export const mswMajor: number = Number(
+  (createRequire(import.meta.url)('msw/package.json') as { version: string }).version.split('.')[0],
+)
+
+type ListenOptions = NonNullable<Parameters<SetupServer['listen']>[0]>
+
+/**
+ * `server.listen` options saying what to do with a request no handler takes, on either MSW major:
+ * MSW 3 renamed `onUnhandledRequest` to `onUnhandledFrame` and ignores the old name.
+ *
+ * @example server.listen(unhandledRequests('error'))
+ */
+export function unhandledRequests(strategy: 'error' | 'warn' | 'bypass'): ListenOptions {
+  return (mswMajor >= 3 ? { onUnhandledFrame: strategy } : { onUnhandledRequest: strategy }) as ListenOptions
 }

@@ -69,6 +69,8 @@ export interface AuthContext {
 /** One provider's API: its routes and how it names callers and errors on the wire. */
 export interface Dialect {
   name: string
+  /** The realm of the accounts it serves (an account's `realm` in a seed). */
+  realm: string
   /** The provider's real origins, where the MSW handlers listen. */
   hosts: RegExp
   /** How the edge port recognises this dialect's requests. */

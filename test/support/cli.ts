@@ -57,9 +57,12 @@ export function startCli(args: string[]): Promise<RunningCli> {
 }
 
 /** Run the CLI to completion and collect its output. */
-export function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string } = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options })
     let output = ''
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString('utf8')

@@ -7,7 +7,7 @@ import type { Seed } from '../../src/core/seed.js'
 import { openStore, type Store } from '../../src/core/store.js'
 import { dialects } from '../../src/dialects.js'
 import { createEmulator, type Emulator, initialState } from '../../src/emulator.js'
-import { toMswHandlers } from '../../src/protocol/msw.js'
+import { toMswHandlers, unhandledRequests } from '../../src/protocol/msw.js'
 import type { AuthMode } from '../../src/protocol/route.js'
 
 export type TransportKind = 'server' | 'msw'
@@ -47,7 +47,7 @@ export function forEachTransport(name: string, body: (t: Transport) => void, opt
 
       beforeAll(async () => {
         initial = await initialState(options.seed, deps)
-        msw?.listen({ onUnhandledRequest: 'error' })
+        msw?.listen(unhandledRequests('error'))
       })
       afterAll(() => msw?.close())
       beforeEach(async () => {
