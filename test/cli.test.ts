@@ -56,7 +56,7 @@ describe('keyemu CLI', () => {
       expect(cli.lines.join('\n')).not.toContain(AccessKey?.SecretAccessKey)
       const unroutable = await fetch(`${cli.url}/nowhere`)
       expect(unroutable.status).toBe(404)
-      expect(await unroutable.json()).toMatchObject({ error: 'UnknownOperation', dialects: expect.any(Array) })
+      expect(await unroutable.json()).toMatchObject({ error: 'NoDialect', dialects: expect.any(Array) })
     } finally {
       await cli.stop()
     }

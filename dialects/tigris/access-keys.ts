@@ -4,7 +4,7 @@ import type { Account, AccountAction, KeyScope } from '../../src/core/model.js'
 import { pageAfter } from '../../src/core/pagination.js'
 import { jsonResponse } from '../../src/protocol/rest/json.js'
 import type { Permission, RouteContext } from '../../src/protocol/route.js'
-import { actorMay, allKeysResource, keyResource, orgOf, TIGRIS_KEYS } from './auth.js'
+import { actorMay, allKeysResource, forNewKey, keyResource, orgOf, TIGRIS_KEYS } from './auth.js'
 import { served } from './paths.js'
 import { accessOf, nextToken, renderKeyInfo, scopeNameOf } from './render.js'
 import {
@@ -54,7 +54,7 @@ export function newKey(
 }
 
 /** An org still active: keys cannot be made in a deactivated one. */
-export function activeOrg(ctx: RouteContext<unknown>): Readonly<Account> {
+function activeOrg(ctx: RouteContext<unknown>): Readonly<Account> {
   const org = orgOf(ctx)
   if (org.disabled)
     throw new EmulatorError('Forbidden', `Organization ${echo(org.id)} is deactivated.`, { entity: 'org' })
@@ -78,10 +78,7 @@ export const keyRoutes = [
     method: 'POST',
     operation: 'Tigris_CreateAccessKey',
     parse: (req) => parseBody(CreateKeyBody, req),
-    authorize: (ctx) => ({
-      action: 'tigris:CreateAccessKey',
-      resource: keyResource(ctx.params.orgId ?? '', ctx.input.user_id, 'new'),
-    }),
+    authorize: forNewKey('tigris:CreateAccessKey'),
     async handle(ctx) {
       const org = activeOrg(ctx)
       const input = ctx.input

@@ -85,6 +85,14 @@ export const orgResource = (orgId: string) => `tigris:org/${escaped(orgId)}`
 export const userResource = (orgId: string, userId: string) => `${orgResource(orgId)}/user/${escaped(userId)}`
 export const keyResource = (orgId: string, holder: string, keyId: string) =>
   `${userResource(orgId, holder)}/key/${escaped(keyId)}`
+/** The permission to make a key for the acting user: every user may, for itself. */
+export const forNewKey =
+  (action: string) =>
+  (ctx: RouteContext<{ user_id: string }>): Permission => ({
+    action,
+    resource: keyResource(ctx.params.orgId ?? '', ctx.input.user_id, 'new'),
+  })
+
 /** Every user's keys of the org at once. */
 export const allKeysResource = (orgId: string) => `${orgResource(orgId)}/keys`
 

@@ -1,7 +1,7 @@
 import { EmulatorError, echo } from '../../src/core/errors.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { keyRoutes } from './access-keys.js'
-import { authenticate, authorize } from './auth.js'
+import { authenticate, authorize, TIGRIS_REALM } from './auth.js'
 import { bucketRoutes } from './buckets.js'
 import { orgRoutes } from './orgs.js'
 import { policyRoutes } from './policies.js'
@@ -9,6 +9,7 @@ import { renderError } from './render.js'
 
 export default defineDialect({
   name: 'tigris',
+  realm: TIGRIS_REALM,
   hosts: /^https:\/\/mgmt\.storage\.dev$/,
   edge: { pathPrefixes: ['/v1/providers', '/provider'], credential: { header: 'x-tigris-signature' } },
   // Provision, policies and buckets before the org routes: /:orgId must not swallow /:orgId/... paths.

@@ -2,7 +2,7 @@ import type { Region } from '../../src/core/model.js'
 import { jsonResponse, type Problem } from '../../src/protocol/rest/json.js'
 import type { Permission } from '../../src/protocol/route.js'
 import { newKey } from './access-keys.js'
-import { keyResource, orgOf, orgResource, TIGRIS_REALM } from './auth.js'
+import { forNewKey, orgOf, orgResource, TIGRIS_REALM } from './auth.js'
 import { served } from './paths.js'
 import { nextToken, renderOrg } from './render.js'
 import {
@@ -30,10 +30,7 @@ export const orgRoutes = [
     method: 'POST',
     operation: 'Tigris_Provisioning',
     parse: (req) => parseBody(ProvisionBody, req),
-    authorize: (ctx) => ({
-      action: 'tigris:Provisioning',
-      resource: keyResource(ctx.params.orgId ?? '', ctx.input.user_id, 'new'),
-    }),
+    authorize: forNewKey('tigris:Provisioning'),
     async handle(ctx) {
       const input = ctx.input
       const settings = quotaOf(input.org_quota)
