@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto'
 import type autocannon from 'autocannon'
 import { iamBody, iamCall, LIGHTSAIL_WIRE, lightsailCall, presign, signSync } from './sigv4.js'
 
@@ -46,6 +47,36 @@ export async function listAccessKeysRequests(host: string): Promise<autocannon.R
       (_, i) => presign(host, body, new Date(now - i * 1000)) as Promise<autocannon.Request>,
     ),
   )
+}
+
+const TIGRIS_ORG = '/v1/providers/keyemu/orgs/keyemu-org'
+const TIGRIS_KEY_ID = /"id":"([^"]+)"/
+
+/** A Tigris partner call signed now, with a fresh nonce (a nonce signs one request only). */
+function tigrisSigned(t: Target, method: string, path: string, body: object): Partial<autocannon.Request> {
+  const time = String(Date.now())
+  const nonce = randomUUID()
+  const signature = createHmac('sha256', 'keyemu-tigris-signing-key')
+    .update(`${method}\nhttp://${t.host}${path}\n${time}\n${nonce}`)
+    .digest('hex')
+  return {
+    method: method as autocannon.Request['method'],
+    path,
+    body: JSON.stringify(body),
+    headers: {
+      'content-type': 'application/json',
+      'x-tigris-time': time,
+      'x-tigris-nonce': nonce,
+      'x-tigris-signature': signature,
+    },
+  }
+}
+
+async function tigrisCall(t: Target, method: string, path: string, body: object): Promise<void> {
+  const req = tigrisSigned(t, method, path, body)
+  const headers = req.headers as Record<string, string>
+  const res = await fetch(`${t.url}${path}`, { method, headers, body: req.body as string })
+  if (res.status !== 200) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`)
 }
 
 const ACCESS_KEY_ID = /<AccessKeyId>([^<]+)<\/AccessKeyId>/
@@ -200,6 +231,44 @@ export const scenarios: Scenario[] = [
     name: 'bird POST+DELETE …/access-keys',
     note: 'a create and its delete count as 2 requests',
     requests: async () => restKeyChain(BIRD_AUTH, BIRD_KEYS, { name: 'bench-key', description: 'bench' }, BIRD_KEY_ID),
+  },
+  {
+    name: 'tigris POST …/keys (signed)',
+    note: 'X-Tigris-* HMAC signed on the fly with a fresh nonce per request; the org holds 3 keys; Admin listing',
+    async setup(t) {
+      for (const name of ['bench-1', 'bench-2', 'bench-3'])
+        await tigrisCall(t, 'POST', `${TIGRIS_ORG}/key`, { user_id: 'bench', name })
+    },
+    requests: async (t) => [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          ...tigrisSigned(t, 'POST', `${TIGRIS_ORG}/keys`, { user_id: 'bench', user_role: 'Admin' }),
+        }),
+      },
+    ],
+  },
+  {
+    name: 'tigris POST+DELETE …/key (signed)',
+    note: 'signed on the fly; a create (ReadOnly on one bucket) and its delete count as 2 requests',
+    async requests(t) {
+      const create = { user_id: 'bench', buckets_roles: [{ bucket_name: 'example-bucket', role: 'ReadOnly' }] }
+      return [
+        {
+          setupRequest: (req) => ({ ...req, ...tigrisSigned(t, 'POST', `${TIGRIS_ORG}/key`, create) }),
+          onResponse(status, body, context) {
+            ;(context as KeyChain).keyId = status === 200 ? TIGRIS_KEY_ID.exec(body)?.[1] : undefined
+          },
+        },
+        {
+          setupRequest(req, context) {
+            const id = (context as KeyChain).keyId
+            if (!id) return null as unknown as autocannon.Request
+            return { ...req, ...tigrisSigned(t, 'DELETE', `${TIGRIS_ORG}/key`, { user_id: 'bench', id }) }
+          },
+        },
+      ]
+    },
   },
 ]
 

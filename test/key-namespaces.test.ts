@@ -17,6 +17,7 @@ import {
 import { beforeEach, describe, expect, test } from 'vitest'
 import { entry } from '../src/core/store.js'
 import { ROOT } from './support/aws-signing.js'
+import { SEEDED_ORG, TIGRIS, tigrisClient } from './support/tigris-signing.js'
 import { forEachTransport, type Transport } from './support/transports.js'
 
 // Every dialect's keys live in a namespace of their own: a key issued by one dialect is unknown to
@@ -102,6 +103,14 @@ async function bird(t: Transport, method: string, path: string, body?: unknown, 
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> }
 }
 const birdOutcome = ({ status }: { status: number }): Outcome => (status < 300 ? 'ok' : `HTTP ${status}`)
+
+const tigris = (t: Transport) => tigrisClient(t.endpoint(TIGRIS))
+const tigrisOutcome = ({ status }: { status: number }): Outcome => (status === 200 ? 'ok' : `HTTP ${status}`)
+const ADMIN = { user_id: 'namespace-admin', user_role: 'Admin' }
+const onTigrisKey = (t: Transport, method: 'POST' | 'PUT' | 'DELETE', path: string, key: Key) =>
+  tigris(t)
+    .call({ method, path: `/${SEEDED_ORG}${path}`, body: { ...ADMIN, id: key.id } })
+    .then(tigrisOutcome)
 
 const drivers: Driver[] = [
   {
@@ -190,6 +199,34 @@ const drivers: Driver[] = [
       const bySecret = birdOutcome(await bird(t, 'GET', '', undefined, key.secret))
       const byId = birdOutcome(await bird(t, 'GET', '', undefined, key.id))
       return bySecret === 'ok' || bySecret === byId ? bySecret : `${bySecret} / ${byId}`
+    },
+  },
+  {
+    name: 'tigris',
+    aws: false,
+    keysSignItsApi: false,
+    notFound: 'HTTP 404',
+    unknownCredential: 'HTTP 401',
+    async issue(t) {
+      const { body } = await tigris(t).call({ method: 'POST', path: `/${SEEDED_ORG}/key`, body: ADMIN })
+      return { id: body.id as string, secret: body.secret_key as string }
+    },
+    async list(t) {
+      const { body } = await tigris(t).call({ method: 'POST', path: `/${SEEDED_ORG}/keys`, body: ADMIN })
+      return (body.keys as { id: string }[]).map((k) => k.id)
+    },
+    get: (t, key) => onTigrisKey(t, 'POST', '/key/get', key),
+    update: (t, key) => onTigrisKey(t, 'PUT', '/key', key),
+    remove: (t, key) => onTigrisKey(t, 'DELETE', '/key', key),
+    // Only a provider's signing key signs the partner API: neither half of a key is one.
+    async authenticate(t, key) {
+      const asProvider = tigrisOutcome(
+        await tigrisClient(t.endpoint(TIGRIS), key.id, key.secret).call({ method: 'GET', path: '' }),
+      )
+      const asKey = tigrisOutcome(
+        await tigrisClient(t.endpoint(TIGRIS), undefined, key.secret).call({ method: 'GET', path: '' }),
+      )
+      return asProvider === asKey ? asProvider : `${asProvider} / ${asKey}`
     },
   },
 ]

@@ -95,7 +95,12 @@ export function renderEndpoint(region: Region): Json {
   return { region: region.id, endpoint_type: endpointTypeOf(region), s3_endpoint: s3EndpointOf(region) }
 }
 
-export const permissionsOf = { read: 'read_only', 'read-write': 'read_write', full: 'read_write' } as const
+export const permissionsOf = {
+  read: 'read_only',
+  'read-write': 'read_write',
+  manage: 'read_write',
+  full: 'read_write',
+} as const
 
 /** A key is unlimited when its scope reaches every bucket. */
 export const isLimited = (key: AccessKeyView): boolean => !key.scope?.grants.some((g) => g.bucket === '*')

@@ -14,8 +14,8 @@ export const PLACEHOLDER = 'change-me-'
 type SeedAccount = Seed['accounts'][number]
 
 /**
- * The default seed's accounts that the named dialects serve, each secret (key secret, bearer token)
- * replaced by a placeholder starting with `change-me-`.
+ * The default seed's accounts that the named dialects serve, each secret (key secret, bearer token,
+ * signing key) replaced by a placeholder starting with `change-me-`.
  *
  * @example starterSeed(['linode']).accounts.map((a) => a.realm) // ['linode']
  */
@@ -34,6 +34,7 @@ export function starterSeed(dialectNames: string[]): Seed {
         ...(account.tokens && {
           tokens: account.tokens.map((token, i) => ({ ...token, token: secret(`token-${i + 1}`) })),
         }),
+        ...(account.signingKey && { signingKey: secret('signing-key') }),
       }
     })
   return { accounts }

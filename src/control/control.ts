@@ -14,6 +14,7 @@ export function redactedState(state: State): State {
   const out = structuredClone(state)
   for (const key of Object.values(out.accessKeys)) key.secret = '[REDACTED]'
   for (const token of Object.values(out.tokens)) token.token = '[REDACTED]'
+  for (const account of Object.values(out.accounts)) if (account.signingKey) account.signingKey = '[REDACTED]'
   out.tokens = Object.fromEntries(Object.values(out.tokens).map((t, i) => [`token-${i + 1}`, t]))
   return out
 }

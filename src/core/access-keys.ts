@@ -3,7 +3,7 @@ import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
 import { requireAccountPolicies } from './key-policies.js'
 import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
-import { entry } from './store.js'
+import { entry, type Transaction } from './store.js'
 
 /** An access key as shown after creation: everything but the secret. */
 export type AccessKeyView = Omit<AccessKey, 'secret'>
@@ -14,8 +14,10 @@ export interface KeyShape {
   /** Characters after the prefix. */
   idLength: number
   /** 'uuid': the id is a random UUID (prefix and length unused). */
-  idAlphabet: 'upper-alnum' | 'base32' | 'uuid'
+  idAlphabet: 'upper-alnum' | 'base32' | 'base62' | 'uuid'
   secretAlphabet: 'secret' | 'base62'
+  /** What every secret starts with (none by default). */
+  secretPrefix?: string
 }
 
 export interface NewAccessKey {
@@ -28,6 +30,7 @@ export interface NewAccessKey {
   label?: string
   description?: string
   regions?: string[]
+  holder?: string
   /** Managed policies of the account to attach to the key (see AccessKey.policyIds). */
   policyIds?: string[]
   /** At most `max` keys per owner (user or root) or per bucket, counting inactive ones. */
@@ -43,6 +46,8 @@ export interface KeyFilter {
   accountId: string
   userId?: string | null
   bucketId?: string | null
+  /** Only keys issued to this holder. */
+  holder?: string
 }
 
 const SECRET_LENGTH = 40
@@ -52,43 +57,7 @@ export function accessKeyOps(ctx: CoreContext) {
   return {
     /** The only call that returns the secret. */
     async createAccessKey(input: NewAccessKey): Promise<AccessKey> {
-      return ctx.store.update(({ state, put, setCounter }) => {
-        requireAccount(state, input.accountId)
-        if (input.policyIds) requireAccountPolicies(state, input.accountId, input.policyIds)
-        if (input.quota) {
-          const { per, max, name } = input.quota
-          const { namespace, accountId } = input
-          const filter: KeyFilter =
-            per === 'owner'
-              ? { namespace, accountId, userId: input.userId, bucketId: input.bucketId ?? null }
-              : { namespace, accountId, bucketId: input.bucketId ?? null }
-          if (keysMatching(state, filter).length >= max) {
-            throw new EmulatorError('LimitExceeded', `Cannot exceed quota for ${name}: ${max}`, { quota: name, max })
-          }
-        }
-        const now = nowIso(ctx)
-        const key: AccessKey = {
-          id: uniqueKeyId(state, ctx.ids, input.shape),
-          secret: ctx.ids.token('', SECRET_LENGTH, input.shape.secretAlphabet),
-          namespace: input.namespace,
-          accountId: input.accountId,
-          userId: input.userId,
-          status: 'Active',
-          createdAt: now,
-          updatedAt: now,
-          lastUsed: null,
-          serial: state.counters.keySerial + 1,
-          ...(input.label !== undefined && { label: input.label }),
-          ...(input.description !== undefined && { description: input.description }),
-          ...(input.policyIds && { policyIds: [...input.policyIds] }),
-          ...(input.scope && { scope: structuredClone(input.scope) }),
-          ...(input.bucketId && { bucketId: input.bucketId }),
-          ...(input.regions && { regions: [...input.regions] }),
-        }
-        setCounter('keySerial', key.serial)
-        put('accessKeys', key.id, key)
-        return { ...key }
-      })
+      return ctx.store.update((tx) => ({ ...insertAccessKey(ctx, tx, input) }))
     },
 
     /** Add a key whose id and secret are given (seeding); the id must be unused. */
@@ -184,6 +153,15 @@ export function accessKeyOps(ctx: CoreContext) {
       })
     },
 
+    /** A new secret for the key; the old one stops working at once. The only other call that returns a secret. */
+    async rotateSecret(filter: KeyFilter, keyId: string, shape: KeyShape): Promise<AccessKey> {
+      return ctx.store.update(({ state, put }) => {
+        const key = { ...requireKey(state, filter, keyId), secret: newSecret(ctx.ids, shape), updatedAt: nowIso(ctx) }
+        put('accessKeys', key.id, key)
+        return { ...key }
+      })
+    },
+
     async deleteAccessKey(filter: KeyFilter, keyId: string): Promise<AccessKeyView> {
       return ctx.store.update(({ state, remove }) => {
         const key = requireKey(state, filter, keyId)
@@ -202,6 +180,55 @@ export function accessKeyOps(ctx: CoreContext) {
   }
 }
 
+/**
+ * Create a key inside a change that may make other records too (a key with its policies, an account
+ * with its first key): the caller's `store.update` undoes it with the rest.
+ *
+ * @example ctx.store.update((tx) => insertAccessKey(ctx, tx, { namespace, accountId, userId: null, shape }))
+ */
+export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAccessKey): AccessKey {
+  const { state, put, setCounter } = tx
+  requireAccount(state, input.accountId)
+  if (input.policyIds) requireAccountPolicies(state, input.accountId, input.policyIds)
+  if (input.quota) {
+    const { per, max, name } = input.quota
+    const { namespace, accountId } = input
+    const filter: KeyFilter =
+      per === 'owner'
+        ? { namespace, accountId, userId: input.userId, bucketId: input.bucketId ?? null }
+        : { namespace, accountId, bucketId: input.bucketId ?? null }
+    if (keysMatching(state, filter).length >= max) {
+      throw new EmulatorError('LimitExceeded', `Cannot exceed quota for ${name}: ${max}`, { quota: name, max })
+    }
+  }
+  const now = nowIso(ctx)
+  const key: AccessKey = {
+    id: uniqueKeyId(state, ctx.ids, input.shape),
+    secret: newSecret(ctx.ids, input.shape),
+    namespace: input.namespace,
+    accountId: input.accountId,
+    userId: input.userId,
+    status: 'Active',
+    createdAt: now,
+    updatedAt: now,
+    lastUsed: null,
+    serial: state.counters.keySerial + 1,
+    ...(input.label !== undefined && { label: input.label }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.policyIds && { policyIds: [...input.policyIds] }),
+    ...(input.scope && { scope: structuredClone(input.scope) }),
+    ...(input.bucketId && { bucketId: input.bucketId }),
+    ...(input.regions && { regions: [...input.regions] }),
+    ...(input.holder !== undefined && { holder: input.holder }),
+  }
+  setCounter('keySerial', key.serial)
+  put('accessKeys', key.id, key)
+  return key
+}
+
+const newSecret = (ids: Ids, shape: KeyShape) =>
+  ids.token(shape.secretPrefix ?? '', SECRET_LENGTH, shape.secretAlphabet)
+
 function view(key: AccessKey): AccessKeyView {
   const { secret: _secret, ...rest } = key
   return rest
@@ -213,19 +240,21 @@ export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessK
     if (key.namespace !== filter.namespace || key.accountId !== filter.accountId) continue
     if (filter.userId !== undefined && key.userId !== filter.userId) continue
     if (filter.bucketId !== undefined && (key.bucketId ?? null) !== filter.bucketId) continue
+    if (filter.holder !== undefined && key.holder !== filter.holder) continue
     out.push(key)
   }
   return out.sort((a, b) => a.serial - b.serial)
 }
 
-function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): AccessKey {
+export function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): AccessKey {
   const key = entry(state.accessKeys, keyId)
   const visible =
     key &&
     key.namespace === filter.namespace &&
     key.accountId === filter.accountId &&
     (filter.userId === undefined || key.userId === filter.userId) &&
-    (filter.bucketId === undefined || (key.bucketId ?? null) === filter.bucketId)
+    (filter.bucketId === undefined || (key.bucketId ?? null) === filter.bucketId) &&
+    (filter.holder === undefined || key.holder === filter.holder)
   if (!visible) {
     throw new EmulatorError('NotFound', `The Access Key with id ${echo(keyId)} cannot be found.`, {
       entity: 'access-key',

@@ -1,6 +1,7 @@
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import type { Bucket, State, Tag } from './model.js'
+import type { Transaction } from './store.js'
 
 export interface NewBucket {
   accountId: string
@@ -24,35 +25,7 @@ export interface BucketQuery {
 export function bucketOps(ctx: CoreContext) {
   return {
     async createBucket(input: NewBucket): Promise<Bucket> {
-      return ctx.store.update(({ state, put }) => {
-        const account = requireAccount(state, input.accountId)
-        if (!account.regions.some((r) => r.id === input.region)) {
-          throw new EmulatorError('InvalidInput', `Region ${echo(input.region)} does not exist.`, { field: 'region' })
-        }
-        const taken = Object.values(state.buckets).some(
-          (b) => b.name === input.name && (input.uniqueIn === 'everywhere' || b.region === input.region),
-        )
-        if (taken) {
-          throw new EmulatorError('AlreadyExists', `A bucket named ${echo(input.name)} already exists.`, {
-            entity: 'bucket',
-          })
-        }
-        const owned = Object.values(state.buckets).filter((b) => b.accountId === input.accountId).length
-        if (input.maxBuckets !== undefined && owned >= input.maxBuckets) {
-          throw new EmulatorError('LimitExceeded', `Cannot exceed quota for buckets: ${input.maxBuckets}`)
-        }
-        const bucket: Bucket = {
-          id: ctx.ids.uuid(),
-          accountId: input.accountId,
-          name: input.name,
-          region: input.region,
-          createdAt: nowIso(ctx),
-          tags: input.tags ?? [],
-          settings: structuredClone(input.settings ?? {}),
-        }
-        put('buckets', bucket.id, bucket)
-        return structuredClone(bucket)
-      })
+      return ctx.store.update((tx) => structuredClone(insertBucket(ctx, tx, input)))
     },
 
     getBucket(query: BucketQuery): Bucket {
@@ -111,7 +84,40 @@ export function bucketOps(ctx: CoreContext) {
   }
 }
 
-function findBucket(state: Readonly<State>, query: BucketQuery): Bucket | undefined {
+/**
+ * Create a bucket inside a larger change (an account provisioned with its first bucket).
+ *
+ * @example ctx.store.update((tx) => insertBucket(ctx, tx, { accountId, name, region, uniqueIn: 'everywhere' }))
+ */
+export function insertBucket(ctx: CoreContext, { state, put }: Transaction, input: NewBucket): Bucket {
+  const account = requireAccount(state, input.accountId)
+  if (!account.regions.some((r) => r.id === input.region)) {
+    throw new EmulatorError('InvalidInput', `Region ${echo(input.region)} does not exist.`, { field: 'region' })
+  }
+  const taken = Object.values(state.buckets).some(
+    (b) => b.name === input.name && (input.uniqueIn === 'everywhere' || b.region === input.region),
+  )
+  if (taken) {
+    throw new EmulatorError('AlreadyExists', `A bucket named ${echo(input.name)} already exists.`, { entity: 'bucket' })
+  }
+  const owned = Object.values(state.buckets).filter((b) => b.accountId === input.accountId).length
+  if (input.maxBuckets !== undefined && owned >= input.maxBuckets) {
+    throw new EmulatorError('LimitExceeded', `Cannot exceed quota for buckets: ${input.maxBuckets}`)
+  }
+  const bucket: Bucket = {
+    id: ctx.ids.uuid(),
+    accountId: input.accountId,
+    name: input.name,
+    region: input.region,
+    createdAt: nowIso(ctx),
+    tags: input.tags ?? [],
+    settings: structuredClone(input.settings ?? {}),
+  }
+  put('buckets', bucket.id, bucket)
+  return bucket
+}
+
+export function findBucket(state: Readonly<State>, query: BucketQuery): Bucket | undefined {
   return Object.values(state.buckets).find(
     (b) => b.accountId === query.accountId && b.name === query.name && (!query.region || b.region === query.region),
   )

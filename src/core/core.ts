@@ -5,8 +5,10 @@ import { type CoreContext, requireAccount } from './context.js'
 import { EmulatorError } from './errors.js'
 import type { RequestContext } from './evaluator.js'
 import { createIds, type Ids } from './ids.js'
+import { keyAccessOps } from './key-access.js'
 import { keyPolicyOps } from './key-policies.js'
 import { keySecretOps } from './key-secrets.js'
+import { managedAccountOps } from './managed-accounts.js'
 import type { Account, ApiToken } from './model.js'
 import { policyOps } from './policies.js'
 import { type Authorization, authorize, type Principal } from './principals.js'
@@ -40,6 +42,8 @@ export function createCore(options: CoreOptions) {
     ...keyPolicyOps(ctx),
     ...policyOps(ctx),
     ...bucketOps(ctx),
+    ...keyAccessOps(ctx),
+    ...managedAccountOps(ctx),
 
     now: () => ctx.clock.now(),
 

@@ -21,7 +21,43 @@ const WRITE = [
   's3:ListMultipartUploadParts',
   's3:ListBucketMultipartUploads',
 ]
-const actionsFor: Record<BucketAccess, string[]> = { read: READ, 'read-write': [...READ, ...WRITE], full: ['s3:*'] }
+// Configuration of one bucket (not its deletion, which stays with full access).
+const CONFIGURE = [
+  's3:GetBucketCORS',
+  's3:PutBucketCORS',
+  's3:GetBucketTagging',
+  's3:PutBucketTagging',
+  's3:GetBucketVersioning',
+  's3:PutBucketVersioning',
+  's3:GetLifecycleConfiguration',
+  's3:PutLifecycleConfiguration',
+  's3:GetBucketPolicy',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:GetBucketAcl',
+  's3:PutBucketAcl',
+  's3:GetBucketNotification',
+  's3:PutBucketNotification',
+  's3:GetBucketWebsite',
+  's3:PutBucketWebsite',
+  's3:DeleteBucketWebsite',
+]
+const actionsFor: Record<BucketAccess, string[]> = {
+  read: READ,
+  'read-write': [...READ, ...WRITE],
+  manage: [...READ, ...WRITE, ...CONFIGURE],
+  full: ['s3:*'],
+}
+
+/**
+ * Whether a scope grants every action on every bucket of its account anywhere: such a key is its
+ * account's administrator, and policies attached to it do not narrow it.
+ *
+ * @example grantsEverything({ grants: [{ bucket: '*', access: 'full' }], accountActions: [] }) // true
+ */
+export function grantsEverything(scope: KeyScope | undefined): boolean {
+  return scope?.grants.some((g) => g.bucket === '*' && g.access === 'full' && g.region === undefined) === true
+}
 
 /** The ARNs of a bucket and of every object in it. @example bucketResources('photos') */
 export function bucketResources(bucket: string): string[] {

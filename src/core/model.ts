@@ -11,6 +11,17 @@ export interface Account {
   realm: string
   createdAt: string
   regions: Region[]
+  /** The account that manages this one (a reseller's tenant organization), when there is one. */
+  parentId?: string
+  /**
+   * A shared secret the account's holder signs management calls with (HMAC), for APIs that are
+   * called with a signing key rather than with a credential of their own.
+   */
+  signingKey?: string
+  /** A disabled account's keys speak for nobody until it is enabled again; its data stays. */
+  disabled?: boolean
+  /** Provider-specific settings (quotas ...), owned by the dialect that made the account. */
+  settings?: Record<string, unknown>
 }
 
 /** A place buckets live in, with the alias and S3 endpoint clients are shown. */
@@ -69,8 +80,14 @@ export interface AccessKey {
   regions?: string[]
   description?: string
   /**
+   * Whom the key was issued to when that is no core user: an end user as the provider's caller names
+   * them. It only scopes who may manage the key; the key still speaks for its account.
+   */
+  holder?: string
+  /**
    * Managed policies of the key's account attached to the key itself (providers whose keys carry
-   * roles): when set, the key may do at most what they allow, on top of what its owner may do.
+   * roles or policies): when set, the key may do at most what they allow, on top of what its owner
+   * and its scope allow.
    */
   policyIds?: string[]
 }
@@ -81,7 +98,8 @@ export interface KeyUse {
   region: string
 }
 
-export type BucketAccess = 'read' | 'read-write' | 'full'
+/** `manage`: read, write and the bucket's configuration; `full`: every action. */
+export type BucketAccess = 'read' | 'read-write' | 'manage' | 'full'
 
 /** Access to one bucket (or every bucket of the account with `bucket: '*'`). */
 export interface BucketGrant {

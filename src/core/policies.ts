@@ -3,7 +3,7 @@ import { EmulatorError, echo } from './errors.js'
 import type { ManagedPolicy, State, Tag } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { parsePolicyDocument } from './policy-document.js'
-import { entry, setEntry } from './store.js'
+import { entry, setEntry, type Transaction } from './store.js'
 
 export interface NewManagedPolicy {
   /** A given id (seeding), which must be unused; else one in IAM's shape. */
@@ -42,39 +42,7 @@ export function policyOps(ctx: CoreContext) {
   return {
     async createPolicy(input: NewManagedPolicy): Promise<ManagedPolicyView> {
       parsePolicyDocument(input.document)
-      return ctx.store.update(({ state, put }) => {
-        requireAccount(state, input.accountId)
-        const lower = input.name.toLowerCase()
-        const clash = Object.values(state.policies).some(
-          (p) => p.accountId === input.accountId && p.name.toLowerCase() === lower,
-        )
-        if (input.id !== undefined && entry(state.policies, input.id)) {
-          throw new EmulatorError('AlreadyExists', `A policy with id ${echo(input.id)} already exists.`, {
-            entity: 'policy',
-          })
-        }
-        if (clash) {
-          throw new EmulatorError(
-            'AlreadyExists',
-            `A policy called ${echo(input.name)} already exists. Duplicate names are not allowed.`,
-            { entity: 'policy' },
-          )
-        }
-        const now = nowIso(ctx)
-        const policy: ManagedPolicy = {
-          id: input.id ?? ctx.ids.token('ANPA', 17, 'upper-alnum'),
-          accountId: input.accountId,
-          name: input.name,
-          path: input.path ?? '/',
-          document: input.document,
-          createdAt: now,
-          updatedAt: now,
-          tags: input.tags ?? [],
-          ...(input.description !== undefined && { description: input.description }),
-        }
-        put('policies', policy.id, policy)
-        return withCount(state, policy)
-      })
+      return ctx.store.update((tx) => withCount(tx.state, insertPolicy(ctx, tx, input)))
     },
 
     /** A policy found by its path and name within the account. */
@@ -208,6 +176,46 @@ export function policyOps(ctx: CoreContext) {
   }
 }
 
+/**
+ * Create a managed policy inside a larger change (a key created with its policies). Names are unique
+ * in the account regardless of case. The document must have been checked with parsePolicyDocument.
+ *
+ * @example ctx.store.update((tx) => insertPolicy(ctx, tx, { accountId, name: 'uploads-rw', document }))
+ */
+export function insertPolicy(ctx: CoreContext, { state, put }: Transaction, input: NewManagedPolicy): ManagedPolicy {
+  requireAccount(state, input.accountId)
+  const lower = input.name.toLowerCase()
+  const clash = Object.values(state.policies).some(
+    (p) => p.accountId === input.accountId && p.name.toLowerCase() === lower,
+  )
+  if (input.id !== undefined && entry(state.policies, input.id)) {
+    throw new EmulatorError('AlreadyExists', `A policy with id ${echo(input.id)} already exists.`, {
+      entity: 'policy',
+    })
+  }
+  if (clash) {
+    throw new EmulatorError(
+      'AlreadyExists',
+      `A policy called ${echo(input.name)} already exists. Duplicate names are not allowed.`,
+      { entity: 'policy', name: input.name },
+    )
+  }
+  const now = nowIso(ctx)
+  const policy: ManagedPolicy = {
+    id: input.id ?? ctx.ids.token('ANPA', 17, 'upper-alnum'),
+    accountId: input.accountId,
+    name: input.name,
+    path: input.path ?? '/',
+    document: input.document,
+    createdAt: now,
+    updatedAt: now,
+    tags: input.tags ?? [],
+    ...(input.description !== undefined && { description: input.description }),
+  }
+  put('policies', policy.id, policy)
+  return policy
+}
+
 const byName = (p: { name: string }) => p.name
 
 function noInline(userName: string, name: string): EmulatorError {
@@ -217,20 +225,27 @@ function noInline(userName: string, name: string): EmulatorError {
   })
 }
 
-function findPolicy(state: Readonly<State>, accountId: string, path: string, name: string): ManagedPolicy | undefined {
+export function findPolicy(
+  state: Readonly<State>,
+  accountId: string,
+  path: string,
+  name: string,
+): ManagedPolicy | undefined {
   return Object.values(state.policies).find((p) => p.accountId === accountId && p.path === path && p.name === name)
 }
 
-function requirePolicy(state: Readonly<State>, accountId: string, ref: PolicyRef): ManagedPolicy {
+export function requirePolicy(state: Readonly<State>, accountId: string, ref: PolicyRef): ManagedPolicy {
   const policy = findPolicy(state, accountId, ref.path, ref.name)
   if (!policy) throw new EmulatorError('NotFound', `Policy ${labelOf(ref)} was not found.`, { entity: 'policy' })
   return policy
 }
 
+// Identities and keys alike: a policy attached to either is in use.
 function attachmentCount(state: Readonly<State>, policyId: string): number {
-  return Object.values(state.users).filter((u) => u.attachedPolicyIds.includes(policyId)).length
+  const users = Object.values(state.users).filter((u) => u.attachedPolicyIds.includes(policyId)).length
+  return users + Object.values(state.accessKeys).filter((k) => k.policyIds?.includes(policyId)).length
 }
 
-function withCount(state: Readonly<State>, policy: ManagedPolicy): ManagedPolicyView {
+export function withCount(state: Readonly<State>, policy: ManagedPolicy): ManagedPolicyView {
   return { ...structuredClone(policy), attachmentCount: attachmentCount(state, policy.id) }
 }

@@ -1,5 +1,5 @@
 import { type Decision, evaluate, type NamedPolicy, type RequestContext } from './evaluator.js'
-import { scopePolicy, tokenScopePolicy } from './grants.js'
+import { grantsEverything, scopePolicy, tokenScopePolicy } from './grants.js'
 import type { AccessKey, KeyUse, State } from './model.js'
 import { parsePolicyDocument } from './policy-document.js'
 import { entry } from './store.js'
@@ -15,6 +15,8 @@ export interface Principal {
   keyUse?: Omit<KeyUse, 'at'>
   /** The OAuth-style scopes of the token that made the call; undefined when no token limits it. */
   scopes?: readonly string[]
+  /** The policy of an end user the caller acts for (a Tigris partner's user_role), which limits the call further. */
+  actingAs?: NamedPolicy
 }
 
 /** @example principalOfKey(key) // { accountId, userId, keyId } */
@@ -58,9 +60,18 @@ export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy
 
 /**
  * Which of a caller's layers decided: its root identity, its user's policies, its key's scope, the
- * policies attached to its key, its token's scopes, or the key being no longer active.
+ * policies attached to its key, its token's scopes, the key being no longer active, its account
+ * being disabled, or the end user it acts for.
  */
-export type DecidingLayer = 'root' | 'identity' | 'key-scope' | 'key-policies' | 'token-scopes' | 'inactive-key'
+export type DecidingLayer =
+  | 'root'
+  | 'identity'
+  | 'key-scope'
+  | 'key-policies'
+  | 'token-scopes'
+  | 'inactive-key'
+  | 'disabled-account'
+  | 'acting-user'
 
 /** A decision and the layer of the caller that made it. */
 export interface Authorization extends Decision {
@@ -70,7 +81,9 @@ export interface Authorization extends Decision {
 /**
  * May this principal take this action on this resource? Root may do anything its key's scope, the
  * key's own policies and its token's scopes allow; a user only what its policies allow (and its key's,
- * if it has any). An explicit Deny in any of them wins; otherwise the first layer that does not allow.
+ * if it has any). Policies on a key whose scope grants everything do not narrow it. An explicit Deny
+ * in any of them wins; otherwise the first layer that does not allow. Nobody of a disabled account may
+ * do anything.
  *
  * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
  */
@@ -78,16 +91,20 @@ export function authorize(state: Readonly<State>, principal: Principal, request:
   const key = principal.keyId ? entry(state.accessKeys, principal.keyId) : undefined
   // A key deleted or deactivated since it authenticated speaks for nobody.
   if (principal.keyId && key?.status !== 'Active') return { effect: 'implicit-deny', via: 'inactive-key' }
+  if (entry(state.accounts, principal.accountId)?.disabled) return { effect: 'implicit-deny', via: 'disabled-account' }
   const owner: Authorization =
     principal.userId === null
       ? { effect: 'allow', via: 'root' }
       : { ...evaluate(userPolicies(state, principal.userId), request), via: 'identity' }
   const decisions = [owner]
   if (key?.scope) decisions.push({ ...evaluate([scopePolicy(key.scope)], request), via: 'key-scope' })
-  if (key?.policyIds) decisions.push({ ...evaluate(keyPolicies(state, key), request), via: 'key-policies' })
+  if (key?.policyIds && !grantsEverything(key.scope)) {
+    decisions.push({ ...evaluate(keyPolicies(state, key), request), via: 'key-policies' })
+  }
   if (principal.scopes) {
     decisions.push({ ...evaluate([tokenScopePolicy(principal.scopes)], request), via: 'token-scopes' })
   }
+  if (principal.actingAs) decisions.push({ ...evaluate([principal.actingAs], request), via: 'acting-user' })
   const deciding =
     decisions.find((d) => d.effect === 'explicit-deny') ?? decisions.find((d) => d.effect === 'implicit-deny')
   // When every layer allows, the most specific one says why (a key's scope over its owner's root).

@@ -44,6 +44,10 @@ const seedAccount = z
     id: z.string().min(1),
     name: z.string().min(1),
     realm: z.string().min(1),
+    /** The id of the account that manages this one; seeded before it. */
+    parent: z.string().min(1).optional(),
+    /** The shared secret this account's holder signs management calls with. */
+    signingKey: z.string().min(1).optional(),
     regions: z
       .array(
         z
@@ -114,7 +118,20 @@ export async function seedState(raw: unknown, deps: { clock?: Clock; ids?: Ids }
     await guard(at('policies'), () => {
       for (const p of account.policies) parsePolicyDocument(p.document)
     })
-    await core.createAccount({ id: account.id, name: account.name, realm: account.realm, regions: account.regions })
+    const parent = account.parent
+    if (parent !== undefined && !parsed.data.accounts.slice(0, i).some((a) => a.id === parent)) {
+      throw new EmulatorError('InvalidInput', `${at('parent')}: account ${parent} must be seeded before it.`, {
+        field: at('parent'),
+      })
+    }
+    await core.createAccount({
+      id: account.id,
+      name: account.name,
+      realm: account.realm,
+      regions: account.regions,
+      ...(parent !== undefined && { parentId: parent }),
+      ...(account.signingKey !== undefined && { signingKey: account.signingKey }),
+    })
     for (const [k, key] of account.rootKeys.entries()) {
       const { accessKeyId, secretAccessKey, namespace = account.realm, status } = key
       await guard(at(`rootKeys.${k}`), () =>

@@ -112,8 +112,9 @@ export async function dispatch(
     const ctx: RouteContext<unknown> = { req, params, input: undefined, principal, core: deps.core, requestId }
     const authorize = (permission: Permission) => {
       const request = dialect.authorization.request(ctx, permission)
-      const decision = deps.core.authorize(ctx.principal, request)
-      judged.verdict = verdictOf(dialect, deps.core, ctx.principal, request, decision)
+      const judgedPrincipal = dialect.authorization.principal?.(ctx) ?? ctx.principal
+      const decision = deps.core.authorize(judgedPrincipal, request)
+      judged.verdict = verdictOf(dialect, deps.core, judgedPrincipal, request, decision)
       if (decision.effect === 'allow') return
       const denial = dialect.authorization.denial(ctx, request, decision)
       if (deps.auth !== 'audit') throw denial

@@ -4,7 +4,8 @@ import type { WireResponse } from './route.js'
 
 // keyemu's own answers (the /_emu control plane, a request no dialect claims) have no provider to
 // copy: a JSON body `{"error": code, "message"}` with the status HTTP gives the kind of problem.
-const statuses: Record<ErrorCode, number> = {
+/** The status HTTP gives each kind of problem, for keyemu's own answers and providers that document none. */
+export const HTTP_STATUSES: Readonly<Record<ErrorCode, number>> = {
   InvalidInput: 400,
   MalformedPolicy: 400,
   MissingCredentials: 401,
@@ -32,5 +33,5 @@ const statuses: Record<ErrorCode, number> = {
  * @example renderNeutralError(new EmulatorError('NotFound', 'No control endpoint GET /_emu/x.'), requestId)
  */
 export function renderNeutralError(err: EmulatorError, requestId: string, extra: object = {}): WireResponse {
-  return jsonResponse(statuses[err.code], { error: err.code, message: err.message, requestId, ...extra })
+  return jsonResponse(HTTP_STATUSES[err.code], { error: err.code, message: err.message, requestId, ...extra })
 }

@@ -123,6 +123,8 @@ export interface AuthorizationRules {
    * its condition keys. May throw (an organization the caller may not see is NotFound).
    */
   request(ctx: RouteContext<unknown>, permission: Permission): RequestContext
+  /** The caller as judged, when the request narrows it (a partner acting for one of its end users). */
+  principal?(ctx: RouteContext<unknown>): Principal
   /** The refusal of a denied call, in the provider's words. */
   denial(ctx: RouteContext<unknown>, request: RequestContext, decision: Authorization): EmulatorError
   /** The caller a credential names, without checking any signature (for explain), or undefined. */

@@ -32,6 +32,10 @@ function genericWords(decision: Authorization): string {
       return implicit ? "none of the key's policies allows it" : statement()
     case 'token-scopes':
       return implicit ? "none of the token's scopes allows it" : `the token's scope ${decision.sid}`
+    case 'disabled-account':
+      return 'the account is disabled'
+    case 'acting-user':
+      return implicit ? "the acting user's policy does not reach it" : `the acting user's ${decision.policy}`
   }
 }
 

@@ -8,6 +8,7 @@ import { ROOT } from '../support/aws-signing.js'
 import { BIRD, ORG, TOKEN } from '../support/bird.js'
 import { failure } from '../support/failure.js'
 import { userWithKey } from '../support/iam-user.js'
+import { SEEDED_PROVIDER } from '../support/tigris-signing.js'
 import { forEachTransport } from '../support/transports.js'
 
 const ACCOUNT = '000000000000'
@@ -211,13 +212,24 @@ forEachTransport('explain', (t) => {
     expect(t.controls.journal.list({ dialect: 'bird' })[0]?.verdict?.via).toBe('key-policies')
   })
 
+  test('a Tigris partner, named by its provider id, is its own root', () => {
+    expect(
+      t.controls.explain({
+        dialect: 'tigris',
+        credential: { accessKeyId: SEEDED_PROVIDER },
+        action: 'tigris:ListAccessKeys',
+        resource: 'tigris:org/keyemu-org/keys',
+      }),
+    ).toMatchObject({ decision: 'allow', via: 'root', principal: { accountId: SEEDED_PROVIDER } })
+  })
+
   test('an unknown credential or dialect is refused naming it', () => {
     expect(() =>
       t.controls.explain({ dialect: 'iam', credential: { accessKeyId: 'AKIANOPE' }, action: 'a:b', resource: '*' }),
     ).toThrow('The iam dialect knows no credential AKIANOPE.')
     expect(() =>
       t.controls.explain({ dialect: 'nope', credential: { token: 'x' }, action: 'a:b', resource: '*' }),
-    ).toThrow(/No dialect nope; there are iam, lightsail, linode, bird/)
+    ).toThrow(/No dialect nope; there are iam, lightsail, linode, bird, tigris/)
     expect(() => t.controls.explain({ dialect: 'iam', credential: {}, action: 'a:b', resource: '*' })).toThrow(
       /accessKeyId or as token/,
     )

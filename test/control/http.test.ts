@@ -20,7 +20,11 @@ const call = async (method: string, path: string, body?: unknown) => {
 
 test('health says the auth mode, the dialects and the seeded credentials without secrets', async () => {
   const { body } = await call('GET', '/_emu/health')
-  expect(body).toMatchObject({ status: 'ok', auth: 'strict', dialects: ['iam', 'lightsail', 'linode', 'bird'] })
+  expect(body).toMatchObject({
+    status: 'ok',
+    auth: 'strict',
+    dialects: ['iam', 'lightsail', 'linode', 'bird', 'tigris'],
+  })
   expect(body.credentials).toContainEqual({
     kind: 'access-key',
     family: 'aws',

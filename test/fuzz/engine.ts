@@ -1,6 +1,7 @@
 import { XMLValidator } from 'fast-xml-parser'
 import type { State } from '../../src/core/model.js'
 import { ROOT, signRequest } from '../support/aws-signing.js'
+import { tigrisSignature } from '../support/tigris-signing.js'
 
 // A deterministic fuzzer: valid requests of each dialect, mutated by a seeded PRNG, sent through
 // fetch (so over a real port or through MSW alike), each answer checked against the invariants every
@@ -380,6 +381,31 @@ export async function sendWithToken(draft: Draft, endpoint: string, how: SendOpt
   return answerOf(await fetch(urlOf(endpoint, draft), { method: draft.method, headers, ...(body && { body }) }))
 }
 
+/**
+ * Send a draft signed with X-Tigris-* headers by `signingKey` (or with the signing broken as
+ * `how.credential` says): the URL signed is the one fetch sends, dot segments resolved.
+ */
+export async function sendHmacSigned(
+  draft: Draft,
+  endpoint: string,
+  how: SendOptions,
+  signingKey: string,
+): Promise<Answer> {
+  const body = bodyOf(draft)
+  const href = new URL(urlOf(endpoint, draft)).href
+  const time = Date.now() + (how.credential === 'stale-time' ? -10 * 60_000 : 0)
+  const nonce = `fuzz-${Math.floor(how.rnd() * 2 ** 48)}-${time}`
+  const key = how.credential === 'wrong-key' ? 'not-the-signing-key' : signingKey
+  const headers = new Headers(draft.headers)
+  headers.set('x-tigris-time', String(time))
+  headers.set('x-tigris-nonce', nonce)
+  headers.set('x-tigris-signature', tigrisSignature(key, draft.method, href, time, nonce)['x-tigris-signature'])
+  if (how.credential === 'no-signature') headers.delete('x-tigris-signature')
+  if (how.credential === 'no-nonce') headers.delete('x-tigris-nonce')
+  if (how.credential === 'malformed-time') headers.set('x-tigris-time', 'soon')
+  return answerOf(await fetch(href, { method: draft.method, headers, ...(body && { body }) }))
+}
+
 // What the edge answers when nothing in a request names a dialect (no signature, target, token or
 // path prefix), or when the HTTP parser refuses it before any dialect could look (431, 400).
 function isEdgeAnswer(answer: Answer): boolean {
@@ -447,6 +473,16 @@ export function birdEnvelopeProblem(answer: Answer, method: string): string | un
     if (typeof body.code !== 'string' || typeof body.message !== 'string') return 'error without code and message'
     if (typeof details !== 'object' || details === null || Array.isArray(details)) return 'error without details'
   }
+  return undefined
+}
+
+/** A Tigris answer's problem: not a JSON object, or an error other than exactly `{"message": string}`. */
+export function tigrisEnvelopeProblem(answer: Answer, method: string): string | undefined {
+  if (method === 'HEAD' || isEdgeAnswer(answer)) return undefined
+  const body = parsedJson(answer)
+  if (!body || Array.isArray(body)) return 'not a JSON object'
+  if (answer.status >= 400 && (typeof body.message !== 'string' || Object.keys(body).length !== 1))
+    return 'error other than {"message"}'
   return undefined
 }
 

@@ -4,8 +4,10 @@ import {
   type Draft,
   type FuzzTarget,
   linodeEnvelopeProblem,
+  sendHmacSigned,
   sendSigned,
   sendWithToken,
+  tigrisEnvelopeProblem,
   xmlEnvelopeProblem,
 } from './engine.js'
 
@@ -182,6 +184,53 @@ export const birdTarget: FuzzTarget = {
   credentialMutations: ['unknown-token', 'aws-key-as-token', 'token-with-spaces', 'no-token', 'other-scheme'],
 }
 
+const TIGRIS_ORG = '/v1/providers/keyemu/orgs/keyemu-org'
+const tigrisCall = (method: string, path: string, json?: unknown): Draft => ({
+  method,
+  path: `${TIGRIS_ORG}${path}`,
+  headers: { ...JSON_TYPE },
+  ...(json !== undefined && { json }),
+})
+const TIGRIS_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::example-bucket/*'] }],
+}
+
+export const tigrisTarget: FuzzTarget = {
+  dialect: 'tigris',
+  origin: 'https://mgmt.storage.dev',
+  templates: [
+    tigrisCall('POST', '/key', {
+      name: 'fuzz',
+      user_id: 'u',
+      user_role: 'Member',
+      buckets_roles: [{ bucket_name: 'example-bucket', role: 'Editor' }],
+      create_policies: [{ name: 'fuzz-policy', document: TIGRIS_POLICY, description: 'd' }],
+      access_key_scope: 'standard',
+    }),
+    tigrisCall('POST', '/keys', { user_id: 'u', user_role: 'Admin', limit: 10, key_id_prefix: 'tid_' }),
+    tigrisCall('POST', '/key/get', { user_id: 'u', id: 'tid_none' }),
+    tigrisCall('PUT', '/key', {
+      user_id: 'u',
+      id: 'tid_none',
+      add_policies: ['p'],
+      access_key_scope: 'no_default_allow',
+    }),
+    tigrisCall('POST', '/key/rotate', { user_id: 'u', id: 'tid_none' }),
+    tigrisCall('DELETE', '/key', { user_id: 'u', user_role: 'Admin', id: 'tid_none' }),
+    tigrisCall('POST', '/policies', { name: 'fuzz-policy', document: TIGRIS_POLICY }),
+    tigrisCall('GET', '/policies?limit=5'),
+    tigrisCall('PUT', '/policies/fuzz-policy', { document: TIGRIS_POLICY }),
+    tigrisCall('POST', '/provision', { bucket_name: 'fuzz-bucket', org_name: 'Fuzz', user_id: 'u' }),
+    tigrisCall('PUT', '', { user_id: 'u', user_role: 'Admin', org_quota: { limit_bytes: 10 } }),
+    tigrisCall('GET', '/buckets?limit=10'),
+    tigrisCall('PUT', '/buckets/example-bucket', { public: false }),
+  ],
+  send: (draft, endpoint, how) => sendHmacSigned(draft, endpoint, how, 'keyemu-tigris-signing-key'),
+  envelopeProblem: tigrisEnvelopeProblem,
+  credentialMutations: ['stale-time', 'wrong-key', 'no-signature', 'no-nonce', 'malformed-time'],
+}
+
 /** Paths a `path` mutation may put in place of a dialect's own. */
 export const PATHS: Record<string, readonly string[]> = {
   iam: AWS_PATHS,
@@ -207,6 +256,17 @@ export const PATHS: Record<string, readonly string[]> = {
     '/organizations/00000000-0000-4000-8000-000000000002/access-keys',
     `${BIRD_ORG}/access-keys/../iam-roles`,
   ],
+  tigris: [
+    '/v1/providers/keyemu/orgs/keyemu-org//key',
+    '/v1/providers/keyemu/orgs/%zz/key',
+    '/v1/providers/%zz/orgs/keyemu-org/key',
+    '/v1/providers/nobody/orgs/keyemu-org/key',
+    `/v1/providers/keyemu/orgs/${'o'.repeat(3000)}/key`,
+    '/v1/providers/keyemu/orgs/keyemu-org/policies/%00',
+    '/v1/providers/keyemu/orgs/__proto__/key',
+    '/provider/keyemu/orgs/keyemu-org/keys',
+    '/v1/providers',
+  ],
 }
 
-export const targets: FuzzTarget[] = [iamTarget, lightsailTarget, linodeTarget, birdTarget]
+export const targets: FuzzTarget[] = [iamTarget, lightsailTarget, linodeTarget, birdTarget, tigrisTarget]
