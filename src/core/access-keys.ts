@@ -1,6 +1,7 @@
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
+import { keysIn } from './indexes.js'
 import { requireAccountPolicies } from './key-policies.js'
 import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
 import { entry } from './store.js'
@@ -207,14 +208,17 @@ function view(key: AccessKey): AccessKeyView {
   return rest
 }
 
+/** Keys the filter lets through, in creation (serial) order. */
 export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessKey[] {
-  const out: AccessKey[] = []
-  for (const key of Object.values(state.accessKeys)) {
-    if (key.namespace !== filter.namespace || key.accountId !== filter.accountId) continue
-    if (filter.userId !== undefined && key.userId !== filter.userId) continue
-    if (filter.bucketId !== undefined && (key.bucketId ?? null) !== filter.bucketId) continue
-    out.push(key)
-  }
+  const { namespace, accountId, userId, bucketId } = filter
+  // The narrowest index that answers the filter; what it does not narrow is checked on its members.
+  const candidates =
+    bucketId !== undefined
+      ? keysIn(state, namespace, accountId, { bucketId })
+      : keysIn(state, namespace, accountId, userId !== undefined ? { userId } : undefined)
+  const out =
+    userId !== undefined && bucketId !== undefined ? candidates.filter((k) => k.userId === userId) : candidates
+  // Already in serial order but for keys put back by a rollback, so this sort costs about one pass.
   return out.sort((a, b) => a.serial - b.serial)
 }
 

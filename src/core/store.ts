@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { Low, Memory } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
 import { EmulatorError } from './errors.js'
+import { attachIndexes, Indexes, indexesOf } from './indexes.js'
 import { emptyState, type State } from './model.js'
 
 /** The collections of the state, each a record of entities by id. */
@@ -72,32 +73,39 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
-function frozenState(state: State): State {
+// A state as the store holds it: every entity frozen, and indexed.
+function heldState(state: State): State {
   for (const [name, records] of Object.entries(state)) {
     if (name !== 'counters') for (const entity of Object.values(records as object)) deepFreeze(entity)
   }
+  attachIndexes(state, new Indexes(state))
   return state
 }
 
 type Undo = () => void
 
-function transaction(state: State, undo: Undo[]): Transaction {
+function transaction(state: State, indexes: Indexes, undo: Undo[]): Transaction {
   const records = (collection: Collection) => state[collection] as Record<string, unknown>
+  // Record and indexes change together, and so are undone together.
+  const set = (collection: Collection, id: string, before: unknown, after: unknown) => {
+    const record = records(collection)
+    if (after === undefined) delete record[id]
+    else setEntry(record, id, after)
+    indexes.change(collection, id, before, after)
+  }
   return {
     state,
     put(collection, id, entity) {
-      const record = records(collection)
-      const had = Object.hasOwn(record, id)
-      const before = record[id]
-      setEntry(record, id, deepFreeze(entity))
-      undo.push(() => (had ? setEntry(record, id, before) : delete record[id]))
+      const before = entry(records(collection), id)
+      const after = deepFreeze(entity)
+      set(collection, id, before, after)
+      undo.push(() => set(collection, id, after, before))
     },
     remove(collection, id) {
-      const record = records(collection)
-      if (!Object.hasOwn(record, id)) return
-      const before = record[id]
-      delete record[id]
-      undo.push(() => setEntry(record, id, before))
+      const before = entry(records(collection), id)
+      if (before === undefined) return
+      set(collection, id, before, undefined)
+      undo.push(() => set(collection, id, undefined, before))
     },
     setCounter(name, value) {
       const before = state.counters[name]
@@ -129,9 +137,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     }
     if (!isState(db.data))
       throw new EmulatorError('InvalidInput', `${file} does not hold a keyemu state`, { field: file })
-    frozenState(db.data)
+    heldState(db.data)
   } else {
-    db.data = frozenState(options.initial ? structuredClone(options.initial) : emptyState())
+    db.data = heldState(options.initial ? structuredClone(options.initial) : emptyState())
     if (file) await db.write()
   }
 
@@ -148,7 +156,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const apply = <T>(fn: (tx: Transaction) => T): { result: T; undo: Undo[] } => {
     const undo: Undo[] = []
     try {
-      return { result: fn(transaction(db.data, undo)), undo }
+      return { result: fn(transaction(db.data, indexesOf(db.data), undo)), undo }
     } catch (err) {
       rollback(undo)
       throw err
@@ -182,7 +190,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     snapshot: () => structuredClone(db.data),
     async replace(state) {
       const before = db.data
-      db.data = frozenState(structuredClone(state))
+      db.data = heldState(structuredClone(state))
       if (!file) return
       try {
         await db.write()
