@@ -2,12 +2,21 @@ import { cpus, loadavg } from 'node:os'
 import { forkScript, startKeyemu, stop } from './children.js'
 import { type ColdStart, coldStart, warmClient } from './cold-start.js'
 import { LOAD, type LoadFigures, measure } from './load.js'
+import { scale } from './scale.js'
 import { listAccessKeysRequests, scenarios } from './scenarios.js'
 import { checkSigners } from './sigv4.js'
 
 const COLD_STARTS = 5
-const TARGET = { listVsExpress: 0.7, coldStartMs: 300, rssMb: 120 }
+const TARGET = { listVsExpress: 0.7, coldStartMs: 300, rssMb: 120, scaleRatio: 1.5, seedMs: 2000, dataCreateMs: 2 }
 const MOTO = { listAccessKeysRps: 890, firstAnswerMs: 500 }
+
+interface DataFigures {
+  keys: number
+  creates: number
+  medianMs: number
+  p90Ms: number
+  plainJsonAfterStop: boolean
+}
 
 interface MemoryFigures {
   users: number
@@ -110,10 +119,20 @@ async function main() {
   for (let i = 0; i < COLD_STARTS; i++) starts.push(await coldStart())
   console.log('done')
 
+  process.stdout.write('scale: 100 vs 100,000 keys (10,000 users), each size in a fresh child … ')
+  const scaled = await scale()
+  console.log('done')
+
   process.stdout.write('memory: 5,000 users × 2 keys in a fresh child … ')
   const mem = await forkScript<MemoryFigures>('./memory-child.js', [], ['--expose-gc'], 120_000)
   await stop(mem.child)
   const memory = mem.message
+  console.log('done')
+
+  process.stdout.write('--data: creates with 10,000 keys stored … ')
+  const dataRun = await forkScript<DataFigures>('./data-child.js', [], [], 240_000)
+  await stop(dataRun.child)
+  const data = { ...dataRun.message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
   console.log('done\n')
 
   const ceilings = { http: http.rps, express: express.rps }
@@ -165,6 +184,20 @@ async function main() {
   console.log(`  full:  RSS ${memory.rssMb} MB, heapUsed ${memory.heapUsedMb} MB`)
   console.log(`  creating them in-process through core took ${memory.createMs} ms`)
 
+  console.log('\nscale (same rows with a small and a large state; load = 1-min load average after the row):')
+  for (const r of scaled.rows) {
+    console.log(
+      `  ${pad(`${r.name} @ ${r.keys} keys`, 52)} ${lpad(fix(r.figures.rps), 7)} req/s  p50 ${r.figures.p50} ms  load ${fix(r.load, 2)}`,
+    )
+  }
+  for (const r of scaled.ratios) console.log(`  ${pad(r.name, 52)} small/large = ${fix(r.ratio, 2)}`)
+  console.log(`  seeding 10,000 users × 2 keys through core: ${scaled.seedMs} ms (load ${fix(scaled.seedLoad, 2)})`)
+
+  console.log(`\n--data (${data.keys} keys stored, ${data.creates} creates through core, one after another):`)
+  console.log(
+    `  create median ${data.medianMs} ms, p90 ${data.p90Ms} ms (load ${data.loadAverage}); state file plain JSON holding every key after a clean stop: ${data.plainJsonAfterStop}`,
+  )
+
   console.log('\ntargets:')
   console.log(
     `  ${mark(listRatio >= TARGET.listVsExpress)}  ListAccessKeys ${fix(listRow?.figures.rps ?? 0)} req/s = ${fix(listRatio, 2)}× Express (target ≥ ${TARGET.listVsExpress}×; moto ≈ ${MOTO.listAccessKeysRps} req/s)`,
@@ -174,6 +207,17 @@ async function main() {
   )
   console.log(
     `  ${mark(memory.rssMb < TARGET.rssMb)}  RSS ${memory.rssMb} MB at ${memory.keys} keys (target < ${TARGET.rssMb} MB)`,
+  )
+  for (const r of scaled.ratios) {
+    console.log(
+      `  ${mark(r.ratio <= TARGET.scaleRatio)}  ${r.name}: 100 keys is ${fix(r.ratio, 2)}× as fast as 100,000 keys (target ≤ ${TARGET.scaleRatio})`,
+    )
+  }
+  console.log(
+    `  ${mark(scaled.seedMs < TARGET.seedMs)}  seeding 10,000 users × 2 keys ${scaled.seedMs} ms (target < ${TARGET.seedMs} ms)`,
+  )
+  console.log(
+    `  ${mark(data.medianMs < TARGET.dataCreateMs && data.plainJsonAfterStop)}  --data create median ${data.medianMs} ms with ${data.keys} keys (target < ${TARGET.dataCreateMs} ms)`,
   )
   for (const w of warnings) console.log(`WARNING: ${w}`)
 
@@ -198,6 +242,17 @@ async function main() {
     })),
     coldStart: { firstAnswerMs: starts.map((s) => Math.round(s.firstAnswerMs)), medianMs: Math.round(coldMedian) },
     memory,
+    data,
+    scale: {
+      rows: scaled.rows.map((r) => ({
+        name: r.name,
+        keys: r.keys,
+        ...round(r.figures),
+        loadAverage: Number(fix(r.load, 2)),
+      })),
+      ratios: scaled.ratios.map((r) => ({ name: r.name, smallOverLarge: Number(fix(r.ratio, 3)) })),
+      seedMs: scaled.seedMs,
+    },
     targets: {
       listAccessKeysVsExpress: {
         value: Number(fix(listRatio, 3)),

@@ -211,15 +211,19 @@ function view(key: AccessKey): AccessKeyView {
 /** Keys the filter lets through, in creation (serial) order. */
 export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessKey[] {
   const { namespace, accountId, userId, bucketId } = filter
-  // The narrowest index that answers the filter; what it does not narrow is checked on its members.
-  const candidates =
-    bucketId !== undefined
-      ? keysIn(state, namespace, accountId, { bucketId })
-      : keysIn(state, namespace, accountId, userId !== undefined ? { userId } : undefined)
-  const out =
-    userId !== undefined && bucketId !== undefined ? candidates.filter((k) => k.userId === userId) : candidates
-  // Already in serial order but for keys put back by a rollback, so this sort costs about one pass.
-  return out.sort((a, b) => a.serial - b.serial)
+  // The narrowest index for the filter: an owner's keys (few), else a bucket's (or those of no
+  // bucket), else the account's; an owner's keys are then checked for the bucket.
+  if (userId !== undefined) {
+    const owned = keysIn(state, namespace, accountId, { userId })
+    const out = bucketId === undefined ? owned : owned.filter((k) => (k.bucketId ?? null) === bucketId)
+    return bySerial(out)
+  }
+  return bySerial(keysIn(state, namespace, accountId, bucketId !== undefined ? { bucketId } : undefined))
+}
+
+// Index members are in serial order but for keys put back by a rollback, so this costs about one pass.
+function bySerial(keys: AccessKey[]): AccessKey[] {
+  return keys.sort((a, b) => a.serial - b.serial)
 }
 
 function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): AccessKey {
