@@ -209,7 +209,7 @@ describe('state indexes', () => {
       const rnd = prng(seed)
       const store = await openStore()
       const saved: State[] = []
-      for (let step = 0; step < 300; step++) {
+      for (let step = 0; step < 200; step++) {
         const roll = rnd()
         if (roll < 0.7) {
           await store.update((tx) => {
