@@ -10,6 +10,17 @@ const COLD_STARTS = 5
 const TARGET = { listVsExpress: 0.7, coldStartMs: 300, rssMb: 120, scaleRatio: 1.5, seedMs: 2000, dataCreateMs: 2 }
 const MOTO = { listAccessKeysRps: 890, firstAnswerMs: 500 }
 
+const STEADY_SECONDS = 20
+const SEMI_SPACE_CAP = '--max-semi-space-size=1'
+
+interface SteadyFigures {
+  seconds: number
+  cycles: number
+  kbPerMinute: number
+  heapFirstMb: number
+  heapLastMb: number
+}
+
 interface DataFigures {
   keys: number
   creates: number
@@ -127,6 +138,15 @@ async function main() {
   const mem = await forkScript<MemoryFigures>('./memory-child.js', [], ['--expose-gc'], 120_000)
   await stop(mem.child)
   const memory = mem.message
+  // The same with V8's young generation capped: what of the RSS is empty semi-space, not state.
+  const capped = await forkScript<MemoryFigures>('./memory-child.js', [], ['--expose-gc', SEMI_SPACE_CAP], 120_000)
+  await stop(capped.child)
+  console.log('done')
+
+  process.stdout.write(`heap: steady create/delete for ${STEADY_SECONDS} s … `)
+  const steadyRun = await forkScript<SteadyFigures>('./steady-child.js', [String(STEADY_SECONDS)], ['--expose-gc'])
+  await stop(steadyRun.child)
+  const steady = { ...steadyRun.message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
   console.log('done')
 
   process.stdout.write('--data: creates with 10,000 keys stored … ')
@@ -183,6 +203,12 @@ async function main() {
   console.log(`  idle:  RSS ${memory.idleRssMb} MB, heapUsed ${memory.idleHeapUsedMb} MB`)
   console.log(`  full:  RSS ${memory.rssMb} MB, heapUsed ${memory.heapUsedMb} MB`)
   console.log(`  creating them in-process through core took ${memory.createMs} ms`)
+  console.log(
+    `  with ${SEMI_SPACE_CAP} (node flag): idle RSS ${capped.message.idleRssMb} MB, full RSS ${capped.message.rssMb} MB, heapUsed ${capped.message.heapUsedMb} MB`,
+  )
+  console.log(
+    `  steady create/delete, ${steady.cycles} cycles in ${steady.seconds} s: heap slope ${steady.kbPerMinute} KB/min (heapUsed ${steady.heapFirstMb} → ${steady.heapLastMb} MB, load ${steady.loadAverage})`,
+  )
 
   console.log('\nscale (same rows with a small and a large state; load = 1-min load average after the row):')
   for (const r of scaled.rows) {
@@ -242,6 +268,8 @@ async function main() {
     })),
     coldStart: { firstAnswerMs: starts.map((s) => Math.round(s.firstAnswerMs)), medianMs: Math.round(coldMedian) },
     memory,
+    memoryWithSemiSpaceCap: capped.message,
+    steady,
     data,
     scale: {
       rows: scaled.rows.map((r) => ({

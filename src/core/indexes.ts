@@ -17,8 +17,8 @@ const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
     group('owner', k.namespace, k.accountId, k.userId),
     group('bucket', k.namespace, k.accountId, k.bucketId ?? null),
     group('secret', k.namespace, k.secret),
-    group('user', k.userId),
-    group('in-bucket', k.bucketId ?? null),
+    ...(k.userId !== null ? [group('user', k.userId)] : []),
+    ...(k.bucketId !== undefined ? [group('in-bucket', k.bucketId)] : []),
     ...(k.policyIds ?? []).map((id) => group('policy', id)),
   ],
   users: (u) => [
@@ -30,32 +30,46 @@ const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
   policies: (p) => [group('account', p.accountId), group('name', p.accountId, p.name.toLowerCase())],
 }
 
-const EMPTY: ReadonlyMap<string, unknown> = new Map()
+// Most groups hold one member (a key's secret, a user's name), so one is kept as an [id, entity]
+// pair, far smaller than a Map; a second member turns the group into a Map.
+type Members<E> = readonly [id: string, entity: E] | Map<string, E>
 
 /** Groups of one collection: group name → the members by id. */
 class Groups<E> {
-  readonly #groups = new Map<string, Map<string, E>>()
+  readonly #groups = new Map<string, Members<E>>()
 
   constructor(readonly of: (entity: E) => string[]) {}
 
   add(id: string, entity: E): void {
     for (const name of this.of(entity)) {
       const members = this.#groups.get(name)
-      if (members) members.set(id, entity)
-      else this.#groups.set(name, new Map([[id, entity]]))
+      if (members instanceof Map) members.set(id, entity)
+      else if (!members || members[0] === id) this.#groups.set(name, [id, entity])
+      else this.#groups.set(name, new Map([members, [id, entity]]))
     }
   }
 
   delete(id: string, entity: E): void {
     for (const name of this.of(entity)) {
       const members = this.#groups.get(name)
-      members?.delete(id)
-      if (members?.size === 0) this.#groups.delete(name)
+      if (!(members instanceof Map)) {
+        if (members?.[0] === id) this.#groups.delete(name)
+      } else if (members.delete(id) && members.size === 1) {
+        this.#groups.set(name, [...members][0] as [string, E])
+      }
     }
   }
 
-  get(name: string): ReadonlyMap<string, E> {
-    return this.#groups.get(name) ?? (EMPTY as ReadonlyMap<string, E>)
+  /** The members, in the order they joined (but for a group that was back to one member). */
+  get(name: string): E[] {
+    const members = this.#groups.get(name)
+    if (!members) return []
+    return members instanceof Map ? [...members.values()] : [members[1]]
+  }
+
+  size(name: string): number {
+    const members = this.#groups.get(name)
+    return !members ? 0 : members instanceof Map ? members.size : 1
   }
 }
 
@@ -106,8 +120,6 @@ export function indexesOf(state: Readonly<State>): Indexes {
   return indexes
 }
 
-const values = <E>(members: ReadonlyMap<string, E>): E[] => [...members.values()]
-
 /** Keys of a namespace and account, of one owner (`null`: the root) or of one bucket when given. */
 export function keysIn(
   state: Readonly<State>,
@@ -116,52 +128,52 @@ export function keysIn(
   by?: { userId: string | null } | { bucketId: string | null },
 ): AccessKey[] {
   const keys = indexesOf(state).accessKeys
-  if (!by) return values(keys.get(group('account', namespace, accountId)))
-  if ('userId' in by) return values(keys.get(group('owner', namespace, accountId, by.userId)))
-  return values(keys.get(group('bucket', namespace, accountId, by.bucketId)))
+  if (!by) return keys.get(group('account', namespace, accountId))
+  if ('userId' in by) return keys.get(group('owner', namespace, accountId, by.userId))
+  return keys.get(group('bucket', namespace, accountId, by.bucketId))
 }
 
 /** The key of a namespace with this secret. */
 export function keyWithSecret(state: Readonly<State>, namespace: string, secret: string): AccessKey | undefined {
-  return values(indexesOf(state).accessKeys.get(group('secret', namespace, secret)))[0]
+  return indexesOf(state).accessKeys.get(group('secret', namespace, secret))[0]
 }
 
 /** How many keys, of any namespace, belong to the user. */
 export const keyCountOfUser = (state: Readonly<State>, userId: string): number =>
-  indexesOf(state).accessKeys.get(group('user', userId)).size
+  indexesOf(state).accessKeys.size(group('user', userId))
 
 /** Keys, of any namespace, that belong to the bucket. */
 export const keysOfBucket = (state: Readonly<State>, bucketId: string): AccessKey[] =>
-  values(indexesOf(state).accessKeys.get(group('in-bucket', bucketId)))
+  indexesOf(state).accessKeys.get(group('in-bucket', bucketId))
 
 /** How many keys carry the managed policy. */
 export const keyCountOfPolicy = (state: Readonly<State>, policyId: string): number =>
-  indexesOf(state).accessKeys.get(group('policy', policyId)).size
+  indexesOf(state).accessKeys.size(group('policy', policyId))
 
 /** Users of the account. */
 export const usersOf = (state: Readonly<State>, accountId: string): User[] =>
-  values(indexesOf(state).users.get(group('account', accountId)))
+  indexesOf(state).users.get(group('account', accountId))
 
 /** The user of the account with this name, regardless of case. */
 export const userNamed = (state: Readonly<State>, accountId: string, name: string): User | undefined =>
-  values(indexesOf(state).users.get(group('name', accountId, name.toLowerCase())))[0]
+  indexesOf(state).users.get(group('name', accountId, name.toLowerCase()))[0]
 
 /** How many users the managed policy is attached to. */
 export const userCountOfPolicy = (state: Readonly<State>, policyId: string): number =>
-  indexesOf(state).users.get(group('policy', policyId)).size
+  indexesOf(state).users.size(group('policy', policyId))
 
 /** Buckets of the account. */
 export const bucketsOf = (state: Readonly<State>, accountId: string): Bucket[] =>
-  values(indexesOf(state).buckets.get(group('account', accountId)))
+  indexesOf(state).buckets.get(group('account', accountId))
 
 /** Buckets of any account with this name (one per region at most). */
 export const bucketsNamed = (state: Readonly<State>, name: string): Bucket[] =>
-  values(indexesOf(state).buckets.get(group('name', name)))
+  indexesOf(state).buckets.get(group('name', name))
 
 /** Managed policies of the account. */
 export const policiesOf = (state: Readonly<State>, accountId: string): ManagedPolicy[] =>
-  values(indexesOf(state).policies.get(group('account', accountId)))
+  indexesOf(state).policies.get(group('account', accountId))
 
 /** The managed policy of the account with this name, regardless of case. */
 export const policyNamed = (state: Readonly<State>, accountId: string, name: string): ManagedPolicy | undefined =>
-  values(indexesOf(state).policies.get(group('name', accountId, name.toLowerCase())))[0]
+  indexesOf(state).policies.get(group('name', accountId, name.toLowerCase()))[0]
