@@ -7,7 +7,16 @@ import { listAccessKeysRequests, scenarios } from './scenarios.js'
 import { checkSigners } from './sigv4.js'
 
 const COLD_STARTS = 5
-const TARGET = { listVsExpress: 0.7, coldStartMs: 300, rssMb: 120, scaleRatio: 1.5, seedMs: 2000, dataCreateMs: 2 }
+const TARGET = {
+  listVsExpress: 0.7,
+  coldStartMs: 300,
+  rssMb: 120,
+  scaleRatio: 1.5,
+  seedMs: 2000,
+  dataCreateMs: 2,
+  mswRatio: 1.2,
+  createHandlersMs: 5,
+}
 const MOTO = { listAccessKeysRps: 890, firstAnswerMs: 500 }
 
 const STEADY_SECONDS = 20
@@ -19,6 +28,13 @@ interface SteadyFigures {
   kbPerMinute: number
   heapFirstMb: number
   heapLastMb: number
+}
+
+interface MswFigures {
+  createHandlersMedianMs: number
+  keyemuMedianMs: number
+  staticMedianMs: number
+  calls: number
 }
 
 interface DataFigures {
@@ -143,6 +159,12 @@ async function main() {
   await stop(capped.child)
   console.log('done')
 
+  process.stdout.write('in-process: SDK ListAccessKeys through keyemu/msw vs one static MSW handler … ')
+  const mswRun = await forkScript<MswFigures>('./msw-child.js', [], [], 120_000)
+  await stop(mswRun.child)
+  const msw = { ...mswRun.message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
+  console.log('done')
+
   process.stdout.write(`heap: steady create/delete for ${STEADY_SECONDS} s … `)
   const steadyRun = await forkScript<SteadyFigures>('./steady-child.js', [String(STEADY_SECONDS)], ['--expose-gc'])
   await stop(steadyRun.child)
@@ -224,6 +246,12 @@ async function main() {
     `  create median ${data.medianMs} ms, p90 ${data.p90Ms} ms (load ${data.loadAverage}); state file plain JSON holding every key after a clean stop: ${data.plainJsonAfterStop}`,
   )
 
+  const mswRatio = msw.keyemuMedianMs / msw.staticMedianMs
+  console.log(`\nin-process MSW (${msw.calls} calls each, alternating blocks; load ${msw.loadAverage}):`)
+  console.log(
+    `  SDK ListAccessKeys: keyemu/msw ${msw.keyemuMedianMs} ms, static handler ${msw.staticMedianMs} ms median (×${fix(mswRatio, 2)}, keyemu's share ${fix(msw.keyemuMedianMs - msw.staticMedianMs, 2)} ms); createHandlers() ${msw.createHandlersMedianMs} ms`,
+  )
+
   console.log('\ntargets:')
   console.log(
     `  ${mark(listRatio >= TARGET.listVsExpress)}  ListAccessKeys ${fix(listRow?.figures.rps ?? 0)} req/s = ${fix(listRatio, 2)}× Express (target ≥ ${TARGET.listVsExpress}×; moto ≈ ${MOTO.listAccessKeysRps} req/s)`,
@@ -244,6 +272,12 @@ async function main() {
   )
   console.log(
     `  ${mark(data.medianMs < TARGET.dataCreateMs && data.plainJsonAfterStop)}  --data create median ${data.medianMs} ms with ${data.keys} keys (target < ${TARGET.dataCreateMs} ms)`,
+  )
+  console.log(
+    `  ${mark(mswRatio <= TARGET.mswRatio)}  SDK call through keyemu/msw ×${fix(mswRatio, 2)} a static MSW handler (target ≤ ${TARGET.mswRatio})`,
+  )
+  console.log(
+    `  ${mark(msw.createHandlersMedianMs < TARGET.createHandlersMs)}  createHandlers() ${msw.createHandlersMedianMs} ms (target < ${TARGET.createHandlersMs} ms)`,
   )
   for (const w of warnings) console.log(`WARNING: ${w}`)
 
@@ -270,6 +304,7 @@ async function main() {
     memory,
     memoryWithSemiSpaceCap: capped.message,
     steady,
+    msw,
     data,
     scale: {
       rows: scaled.rows.map((r) => ({
