@@ -100,6 +100,20 @@ async function ceiling(kind: 'http' | 'express'): Promise<LoadFigures> {
 
 const warningsAtStart: string[] = []
 
+/** Run one of the bench's child scripts for its figures, with the 1-min load average once it is done. */
+async function childFigures<T>(
+  label: string,
+  script: string,
+  args: string[] = [],
+  execArgv: string[] = [],
+): Promise<T & { loadAverage: number }> {
+  process.stdout.write(`${label} … `)
+  const { child, message } = await forkScript<T>(script, args, execArgv, 240_000)
+  await stop(child)
+  console.log('done')
+  return { ...message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
+}
+
 async function main() {
   await checkSigners()
   const load = `${LOAD.connections} keep-alive connections, pipelining ${LOAD.pipelining}, ${LOAD.warmupSeconds} s warm-up + ${LOAD.seconds} s measured per row`
@@ -159,23 +173,18 @@ async function main() {
   await stop(capped.child)
   console.log('done')
 
-  process.stdout.write('in-process: SDK ListAccessKeys through keyemu/msw vs one static MSW handler … ')
-  const mswRun = await forkScript<MswFigures>('./msw-child.js', [], [], 120_000)
-  await stop(mswRun.child)
-  const msw = { ...mswRun.message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
-  console.log('done')
-
-  process.stdout.write(`heap: steady create/delete for ${STEADY_SECONDS} s … `)
-  const steadyRun = await forkScript<SteadyFigures>('./steady-child.js', [String(STEADY_SECONDS)], ['--expose-gc'])
-  await stop(steadyRun.child)
-  const steady = { ...steadyRun.message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
-  console.log('done')
-
-  process.stdout.write('--data: creates with 10,000 keys stored … ')
-  const dataRun = await forkScript<DataFigures>('./data-child.js', [], [], 240_000)
-  await stop(dataRun.child)
-  const data = { ...dataRun.message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
-  console.log('done\n')
+  const msw = await childFigures<MswFigures>(
+    'in-process: SDK ListAccessKeys through keyemu/msw vs one static MSW handler',
+    './msw-child.js',
+  )
+  const steady = await childFigures<SteadyFigures>(
+    `heap: steady create/delete for ${STEADY_SECONDS} s`,
+    './steady-child.js',
+    [String(STEADY_SECONDS)],
+    ['--expose-gc'],
+  )
+  const data = await childFigures<DataFigures>('--data: creates with 10,000 keys stored', './data-child.js')
+  console.log()
 
   const ceilings = { http: http.rps, express: express.rps }
   const header = [

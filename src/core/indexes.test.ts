@@ -125,13 +125,8 @@ function lookups(state: Readonly<State>) {
         }
       }
       for (const secret of SECRETS) {
-        const found = keyWithSecret(state, namespace, secret)
         const matching = keys.filter((k) => k.namespace === namespace && k.secret === secret)
-        pairs.push([
-          `secret ${namespace} ${secret}`,
-          found !== undefined && matching.includes(found),
-          matching.length > 0,
-        ])
+        pairs.push(oneOf(`secret ${namespace} ${secret}`, keyWithSecret(state, namespace, secret), matching))
       }
     }
   }
@@ -153,20 +148,10 @@ function lookups(state: Readonly<State>) {
     ])
     for (const name of NAMES) {
       const same = (n: string) => n.toLowerCase() === name.toLowerCase()
-      const user = userNamed(state, accountId, name)
-      const scannedUsers = users.filter((u) => u.accountId === accountId && same(u.name))
-      pairs.push([
-        `user ${accountId} ${name}`,
-        user !== undefined && scannedUsers.includes(user),
-        scannedUsers.length > 0,
-      ])
-      const policy = policyNamed(state, accountId, name)
-      const scannedPolicies = policies.filter((p) => p.accountId === accountId && same(p.name))
-      pairs.push([
-        `policy ${accountId} ${name}`,
-        policy !== undefined && scannedPolicies.includes(policy),
-        scannedPolicies.length > 0,
-      ])
+      const mine = <T extends { accountId: string; name: string }>(xs: T[]) =>
+        xs.filter((x) => x.accountId === accountId && same(x.name))
+      pairs.push(oneOf(`user ${accountId} ${name}`, userNamed(state, accountId, name), mine(users)))
+      pairs.push(oneOf(`policy ${accountId} ${name}`, policyNamed(state, accountId, name), mine(policies)))
     }
   }
   for (const name of NAMES) {
@@ -196,6 +181,11 @@ function lookups(state: Readonly<State>) {
     ])
   }
   return pairs
+}
+
+/** A lookup of one entity agrees with a scan when it finds one of the scan's matches, or none when there are none. */
+function oneOf<T>(what: string, found: T | undefined, scanned: T[]): [string, unknown, unknown] {
+  return [what, found !== undefined && scanned.includes(found), scanned.length > 0]
 }
 
 function expectIndexesAgreeWithScans(state: Readonly<State>, step: string): void {
