@@ -9,8 +9,8 @@ import { checkSigners } from './sigv4.js'
 const COLD_STARTS = 5
 const TARGET = {
   listVsExpress: 0.7,
-  coldStartMs: 300,
-  rssMb: 120,
+  coldStartMs: 150,
+  rssMb: 80,
   scaleRatio: 1.5,
   seedMs: 2000,
   dataCreateMs: 2,
