@@ -2,12 +2,48 @@ import { cpus, loadavg } from 'node:os'
 import { forkScript, startKeyemu, stop } from './children.js'
 import { type ColdStart, coldStart, warmClient } from './cold-start.js'
 import { LOAD, type LoadFigures, measure } from './load.js'
+import { scale } from './scale.js'
 import { listAccessKeysRequests, scenarios } from './scenarios.js'
 import { checkSigners } from './sigv4.js'
 
 const COLD_STARTS = 5
-const TARGET = { listVsExpress: 0.7, coldStartMs: 300, rssMb: 120 }
+const TARGET = {
+  listVsExpress: 0.7,
+  coldStartMs: 150,
+  rssMb: 80,
+  scaleRatio: 1.5,
+  seedMs: 2000,
+  dataCreateMs: 2,
+  mswRatio: 1.2,
+  createHandlersMs: 5,
+}
 const MOTO = { listAccessKeysRps: 890, firstAnswerMs: 500 }
+
+const STEADY_SECONDS = 20
+const SEMI_SPACE_CAP = '--max-semi-space-size=1'
+
+interface SteadyFigures {
+  seconds: number
+  cycles: number
+  kbPerMinute: number
+  heapFirstMb: number
+  heapLastMb: number
+}
+
+interface MswFigures {
+  createHandlersMedianMs: number
+  keyemuMedianMs: number
+  staticMedianMs: number
+  calls: number
+}
+
+interface DataFigures {
+  keys: number
+  creates: number
+  medianMs: number
+  p90Ms: number
+  plainJsonAfterStop: boolean
+}
 
 interface MemoryFigures {
   users: number
@@ -64,6 +100,20 @@ async function ceiling(kind: 'http' | 'express'): Promise<LoadFigures> {
 
 const warningsAtStart: string[] = []
 
+/** Run one of the bench's child scripts for its figures, with the 1-min load average once it is done. */
+async function childFigures<T>(
+  label: string,
+  script: string,
+  args: string[] = [],
+  execArgv: string[] = [],
+): Promise<T & { loadAverage: number }> {
+  process.stdout.write(`${label} … `)
+  const { child, message } = await forkScript<T>(script, args, execArgv, 240_000)
+  await stop(child)
+  console.log('done')
+  return { ...message, loadAverage: Number(fix(loadavg()[0] ?? 0, 2)) }
+}
+
 async function main() {
   await checkSigners()
   const load = `${LOAD.connections} keep-alive connections, pipelining ${LOAD.pipelining}, ${LOAD.warmupSeconds} s warm-up + ${LOAD.seconds} s measured per row`
@@ -110,11 +160,31 @@ async function main() {
   for (let i = 0; i < COLD_STARTS; i++) starts.push(await coldStart())
   console.log('done')
 
+  process.stdout.write('scale: 100 vs 100,000 keys (10,000 users), each size in a fresh child … ')
+  const scaled = await scale()
+  console.log('done')
+
   process.stdout.write('memory: 5,000 users × 2 keys in a fresh child … ')
   const mem = await forkScript<MemoryFigures>('./memory-child.js', [], ['--expose-gc'], 120_000)
   await stop(mem.child)
   const memory = mem.message
-  console.log('done\n')
+  // The same with V8's young generation capped: what of the RSS is empty semi-space, not state.
+  const capped = await forkScript<MemoryFigures>('./memory-child.js', [], ['--expose-gc', SEMI_SPACE_CAP], 120_000)
+  await stop(capped.child)
+  console.log('done')
+
+  const msw = await childFigures<MswFigures>(
+    'in-process: SDK ListAccessKeys through keyemu/msw vs one static MSW handler',
+    './msw-child.js',
+  )
+  const steady = await childFigures<SteadyFigures>(
+    `heap: steady create/delete for ${STEADY_SECONDS} s`,
+    './steady-child.js',
+    [String(STEADY_SECONDS)],
+    ['--expose-gc'],
+  )
+  const data = await childFigures<DataFigures>('--data: creates with 10,000 keys stored', './data-child.js')
+  console.log()
 
   const ceilings = { http: http.rps, express: express.rps }
   const header = [
@@ -164,6 +234,32 @@ async function main() {
   console.log(`  idle:  RSS ${memory.idleRssMb} MB, heapUsed ${memory.idleHeapUsedMb} MB`)
   console.log(`  full:  RSS ${memory.rssMb} MB, heapUsed ${memory.heapUsedMb} MB`)
   console.log(`  creating them in-process through core took ${memory.createMs} ms`)
+  console.log(
+    `  with ${SEMI_SPACE_CAP} (node flag): idle RSS ${capped.message.idleRssMb} MB, full RSS ${capped.message.rssMb} MB, heapUsed ${capped.message.heapUsedMb} MB`,
+  )
+  console.log(
+    `  steady create/delete, ${steady.cycles} cycles in ${steady.seconds} s: heap slope ${steady.kbPerMinute} KB/min (heapUsed ${steady.heapFirstMb} → ${steady.heapLastMb} MB, load ${steady.loadAverage})`,
+  )
+
+  console.log('\nscale (same rows with a small and a large state; load = 1-min load average after the row):')
+  for (const r of scaled.rows) {
+    console.log(
+      `  ${pad(`${r.name} @ ${r.keys} keys`, 52)} ${lpad(fix(r.figures.rps), 7)} req/s  p50 ${r.figures.p50} ms  load ${fix(r.load, 2)}`,
+    )
+  }
+  for (const r of scaled.ratios) console.log(`  ${pad(r.name, 52)} small/large = ${fix(r.ratio, 2)}`)
+  console.log(`  seeding 10,000 users × 2 keys through core: ${scaled.seedMs} ms (load ${fix(scaled.seedLoad, 2)})`)
+
+  console.log(`\n--data (${data.keys} keys stored, ${data.creates} creates through core, one after another):`)
+  console.log(
+    `  create median ${data.medianMs} ms, p90 ${data.p90Ms} ms (load ${data.loadAverage}); state file plain JSON holding every key after a clean stop: ${data.plainJsonAfterStop}`,
+  )
+
+  const mswRatio = msw.keyemuMedianMs / msw.staticMedianMs
+  console.log(`\nin-process MSW (${msw.calls} calls each, alternating blocks; load ${msw.loadAverage}):`)
+  console.log(
+    `  SDK ListAccessKeys: keyemu/msw ${msw.keyemuMedianMs} ms, static handler ${msw.staticMedianMs} ms median (×${fix(mswRatio, 2)}, keyemu's share ${fix(msw.keyemuMedianMs - msw.staticMedianMs, 2)} ms); createHandlers() ${msw.createHandlersMedianMs} ms`,
+  )
 
   console.log('\ntargets:')
   console.log(
@@ -174,6 +270,23 @@ async function main() {
   )
   console.log(
     `  ${mark(memory.rssMb < TARGET.rssMb)}  RSS ${memory.rssMb} MB at ${memory.keys} keys (target < ${TARGET.rssMb} MB)`,
+  )
+  for (const r of scaled.ratios) {
+    console.log(
+      `  ${mark(r.ratio <= TARGET.scaleRatio)}  ${r.name}: 100 keys is ${fix(r.ratio, 2)}× as fast as 100,000 keys (target ≤ ${TARGET.scaleRatio})`,
+    )
+  }
+  console.log(
+    `  ${mark(scaled.seedMs < TARGET.seedMs)}  seeding 10,000 users × 2 keys ${scaled.seedMs} ms (target < ${TARGET.seedMs} ms)`,
+  )
+  console.log(
+    `  ${mark(data.medianMs < TARGET.dataCreateMs && data.plainJsonAfterStop)}  --data create median ${data.medianMs} ms with ${data.keys} keys (target < ${TARGET.dataCreateMs} ms)`,
+  )
+  console.log(
+    `  ${mark(mswRatio <= TARGET.mswRatio)}  SDK call through keyemu/msw ×${fix(mswRatio, 2)} a static MSW handler (target ≤ ${TARGET.mswRatio})`,
+  )
+  console.log(
+    `  ${mark(msw.createHandlersMedianMs < TARGET.createHandlersMs)}  createHandlers() ${msw.createHandlersMedianMs} ms (target < ${TARGET.createHandlersMs} ms)`,
   )
   for (const w of warnings) console.log(`WARNING: ${w}`)
 
@@ -198,6 +311,20 @@ async function main() {
     })),
     coldStart: { firstAnswerMs: starts.map((s) => Math.round(s.firstAnswerMs)), medianMs: Math.round(coldMedian) },
     memory,
+    memoryWithSemiSpaceCap: capped.message,
+    steady,
+    msw,
+    data,
+    scale: {
+      rows: scaled.rows.map((r) => ({
+        name: r.name,
+        keys: r.keys,
+        ...round(r.figures),
+        loadAverage: Number(fix(r.load, 2)),
+      })),
+      ratios: scaled.ratios.map((r) => ({ name: r.name, smallOverLarge: Number(fix(r.ratio, 3)) })),
+      seedMs: scaled.seedMs,
+    },
     targets: {
       listAccessKeysVsExpress: {
         value: Number(fix(listRatio, 3)),

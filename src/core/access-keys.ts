@@ -1,6 +1,7 @@
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
+import { keysIn } from './indexes.js'
 import { requireAccountPolicies } from './key-policies.js'
 import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
 import { entry, type Transaction } from './store.js'
@@ -234,16 +235,24 @@ function view(key: AccessKey): AccessKeyView {
   return rest
 }
 
+/** Keys the filter lets through, in creation (serial) order. */
 export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessKey[] {
-  const out: AccessKey[] = []
-  for (const key of Object.values(state.accessKeys)) {
-    if (key.namespace !== filter.namespace || key.accountId !== filter.accountId) continue
-    if (filter.userId !== undefined && key.userId !== filter.userId) continue
-    if (filter.bucketId !== undefined && (key.bucketId ?? null) !== filter.bucketId) continue
-    if (filter.holder !== undefined && key.holder !== filter.holder) continue
-    out.push(key)
+  const { namespace, accountId, userId, bucketId, holder } = filter
+  // The narrowest index for the filter: an owner's keys (few), else a bucket's (or those of no
+  // bucket), else the account's; an owner's keys are then checked for the bucket.
+  let keys: AccessKey[]
+  if (userId !== undefined) {
+    const owned = keysIn(state, namespace, accountId, { userId })
+    keys = bucketId === undefined ? owned : owned.filter((k) => (k.bucketId ?? null) === bucketId)
+  } else {
+    keys = keysIn(state, namespace, accountId, bucketId !== undefined ? { bucketId } : undefined)
   }
-  return out.sort((a, b) => a.serial - b.serial)
+  return bySerial(holder === undefined ? keys : keys.filter((k) => k.holder === holder))
+}
+
+// Index members are in serial order but for keys put back by a rollback, so this costs about one pass.
+function bySerial(keys: AccessKey[]): AccessKey[] {
+  return keys.sort((a, b) => a.serial - b.serial)
 }
 
 export function requireKey(state: Readonly<State>, filter: KeyFilter, keyId: string): AccessKey {

@@ -1,5 +1,6 @@
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
+import { bucketsNamed, bucketsOf, keysOfBucket } from './indexes.js'
 import type { Bucket, State, Tag } from './model.js'
 import type { Transaction } from './store.js'
 
@@ -42,8 +43,8 @@ export function bucketOps(ctx: CoreContext) {
     /** Buckets of the account (of one region when given), oldest first. */
     listBuckets(accountId: string, region?: string): Bucket[] {
       return ctx.store.read((state) =>
-        Object.values(state.buckets)
-          .filter((b) => b.accountId === accountId && (region === undefined || b.region === region))
+        bucketsOf(state, accountId)
+          .filter((b) => region === undefined || b.region === region)
           .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name))
           .map((b) => structuredClone(b)),
       )
@@ -70,7 +71,7 @@ export function bucketOps(ctx: CoreContext) {
     async deleteBucket(query: BucketQuery, options: { force?: boolean } = {}): Promise<Bucket> {
       return ctx.store.update(({ state, remove }) => {
         const bucket = requireBucket(state, query)
-        const keys = Object.values(state.accessKeys).filter((k) => k.bucketId === bucket.id)
+        const keys = keysOfBucket(state, bucket.id)
         if (keys.length > 0 && !options.force) {
           throw new EmulatorError('InUse', `The bucket ${bucket.name} still has access keys; delete them first.`, {
             entity: 'bucket',
@@ -94,13 +95,13 @@ export function insertBucket(ctx: CoreContext, { state, put }: Transaction, inpu
   if (!account.regions.some((r) => r.id === input.region)) {
     throw new EmulatorError('InvalidInput', `Region ${echo(input.region)} does not exist.`, { field: 'region' })
   }
-  const taken = Object.values(state.buckets).some(
-    (b) => b.name === input.name && (input.uniqueIn === 'everywhere' || b.region === input.region),
+  const taken = bucketsNamed(state, input.name).some(
+    (b) => input.uniqueIn === 'everywhere' || b.region === input.region,
   )
   if (taken) {
     throw new EmulatorError('AlreadyExists', `A bucket named ${echo(input.name)} already exists.`, { entity: 'bucket' })
   }
-  const owned = Object.values(state.buckets).filter((b) => b.accountId === input.accountId).length
+  const owned = bucketsOf(state, input.accountId).length
   if (input.maxBuckets !== undefined && owned >= input.maxBuckets) {
     throw new EmulatorError('LimitExceeded', `Cannot exceed quota for buckets: ${input.maxBuckets}`)
   }
@@ -118,8 +119,8 @@ export function insertBucket(ctx: CoreContext, { state, put }: Transaction, inpu
 }
 
 export function findBucket(state: Readonly<State>, query: BucketQuery): Bucket | undefined {
-  return Object.values(state.buckets).find(
-    (b) => b.accountId === query.accountId && b.name === query.name && (!query.region || b.region === query.region),
+  return bucketsNamed(state, query.name).find(
+    (b) => b.accountId === query.accountId && (!query.region || b.region === query.region),
   )
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js'
 import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
+import { userNamed } from './indexes.js'
 import type { Account, State, User } from './model.js'
 import { entry, type Store } from './store.js'
 
@@ -22,11 +23,7 @@ export function requireAccount(state: Readonly<State>, accountId: string): Accou
 
 /** A user of the account by name; names are unique regardless of case. */
 export function findUserByName(state: Readonly<State>, accountId: string, name: string): User | undefined {
-  const lower = name.toLowerCase()
-  for (const user of Object.values(state.users)) {
-    if (user.accountId === accountId && user.name.toLowerCase() === lower) return user
-  }
-  return undefined
+  return userNamed(state, accountId, name)
 }
 
 /** @example requireUser(state, accountId, 'bob') // throws NotFound naming bob */

@@ -1,5 +1,6 @@
 import type { CoreContext } from './context.js'
 import { EmulatorError, echo } from './errors.js'
+import { keyCountOfPolicy, policiesOf } from './indexes.js'
 import type { ManagedPolicy, State } from './model.js'
 import { entry } from './store.js'
 
@@ -38,12 +39,9 @@ export function keyPolicyOps(ctx: CoreContext) {
 
     /** Every managed policy of the account, with how many keys each is attached to. */
     policiesOfAccount(accountId: string): (ManagedPolicy & { keyCount: number })[] {
-      return ctx.store.read((state) => {
-        const keys = Object.values(state.accessKeys)
-        return Object.values(state.policies)
-          .filter((p) => p.accountId === accountId)
-          .map((p) => ({ ...p, keyCount: keys.filter((k) => k.policyIds?.includes(p.id)).length }))
-      })
+      return ctx.store.read((state) =>
+        policiesOf(state, accountId).map((p) => ({ ...p, keyCount: keyCountOfPolicy(state, p.id) })),
+      )
     },
   }
 }

@@ -1,4 +1,5 @@
 import type { CoreContext } from './context.js'
+import { keyWithSecret } from './indexes.js'
 import type { AccessKey } from './model.js'
 import { entry } from './store.js'
 
@@ -10,12 +11,7 @@ export function keySecretOps(ctx: CoreContext) {
      * as a bearer token; undefined when there is none.
      */
     findKeyBySecret(namespace: string, secret: string): Readonly<AccessKey> | undefined {
-      return ctx.store.read((state) => {
-        for (const key of Object.values(state.accessKeys)) {
-          if (key.namespace === namespace && key.secret === secret) return key
-        }
-        return undefined
-      })
+      return ctx.store.read((state) => keyWithSecret(state, namespace, secret))
     },
 
     /**

@@ -1,5 +1,6 @@
 import { type CoreContext, nowIso, requireAccount, requireUser } from './context.js'
 import { EmulatorError, echo } from './errors.js'
+import { keyCountOfPolicy, policiesOf, policyNamed, userCountOfPolicy } from './indexes.js'
 import type { ManagedPolicy, State, Tag } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { parsePolicyDocument } from './policy-document.js'
@@ -56,8 +57,8 @@ export function policyOps(ctx: CoreContext) {
     ): CursorPage<ManagedPolicyView> {
       return ctx.store.read((state) => {
         const prefix = query.pathPrefix ?? '/'
-        const all = Object.values(state.policies)
-          .filter((p) => p.accountId === accountId && p.path.startsWith(prefix))
+        const all = policiesOf(state, accountId)
+          .filter((p) => p.path.startsWith(prefix))
           .map((p) => withCount(state, p))
           .filter((p) => !query.onlyAttached || p.attachmentCount > 0)
         return pageAfter(sortedBy(all, byName), query, byName)
@@ -184,10 +185,7 @@ export function policyOps(ctx: CoreContext) {
  */
 export function insertPolicy(ctx: CoreContext, { state, put }: Transaction, input: NewManagedPolicy): ManagedPolicy {
   requireAccount(state, input.accountId)
-  const lower = input.name.toLowerCase()
-  const clash = Object.values(state.policies).some(
-    (p) => p.accountId === input.accountId && p.name.toLowerCase() === lower,
-  )
+  const clash = policyNamed(state, input.accountId, input.name) !== undefined
   if (input.id !== undefined && entry(state.policies, input.id)) {
     throw new EmulatorError('AlreadyExists', `A policy with id ${echo(input.id)} already exists.`, {
       entity: 'policy',
@@ -231,7 +229,8 @@ export function findPolicy(
   path: string,
   name: string,
 ): ManagedPolicy | undefined {
-  return Object.values(state.policies).find((p) => p.accountId === accountId && p.path === path && p.name === name)
+  const policy = policyNamed(state, accountId, name)
+  return policy?.path === path && policy.name === name ? policy : undefined
 }
 
 export function requirePolicy(state: Readonly<State>, accountId: string, ref: PolicyRef): ManagedPolicy {
@@ -242,8 +241,7 @@ export function requirePolicy(state: Readonly<State>, accountId: string, ref: Po
 
 // Identities and keys alike: a policy attached to either is in use.
 function attachmentCount(state: Readonly<State>, policyId: string): number {
-  const users = Object.values(state.users).filter((u) => u.attachedPolicyIds.includes(policyId)).length
-  return users + Object.values(state.accessKeys).filter((k) => k.policyIds?.includes(policyId)).length
+  return userCountOfPolicy(state, policyId) + keyCountOfPolicy(state, policyId)
 }
 
 export function withCount(state: Readonly<State>, policy: ManagedPolicy): ManagedPolicyView {

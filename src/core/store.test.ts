@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -66,14 +66,39 @@ describe('store transactions', () => {
     expect(store.read((s) => entry(s.tokens, 'constructor'))).toBeUndefined()
   })
 
-  test('the file on disk holds what memory holds after every change', async () => {
+  test('the file and its change log hold what memory holds after every change, and the file alone after close', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
     const file = join(dir, 'state.json')
     const store = await openStore({ file, initial: emptyState() })
     const core = createCore({ store })
     await core.createAccount(account)
     await expect(core.createAccount(account)).rejects.toMatchObject({ code: 'AlreadyExists' })
+    await core.addToken({ token: 't1', accountId: 'acct', label: 'x', scopes: ['*'] })
+    // A copy of both files is what a restart after SIGKILL would find.
+    const copy = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    copyFileSync(file, join(copy, 'state.json'))
+    copyFileSync(`${file}.changes`, join(copy, 'state.json.changes'))
+    const restarted = await openStore({ file: join(copy, 'state.json') })
+    expect(restarted.snapshot()).toEqual(store.snapshot())
+    await restarted.close()
+
+    await store.close()
+    expect(existsSync(`${file}.changes`)).toBe(false)
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(store.snapshot())
+    rmSync(dir, { recursive: true })
+    rmSync(copy, { recursive: true })
+  })
+
+  test('a change log line cut short by a crash is left out, and the lines before it are kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    const file = join(dir, 'state.json')
+    const store = await openStore({ file, initial: emptyState() })
+    await createCore({ store }).createAccount(account)
+    const kept = store.snapshot()
+    appendFileSync(`${file}.changes`, '[["accounts","cut",{"id":"cu')
+    const reopened = await openStore({ file })
+    expect(reopened.snapshot()).toEqual(kept)
+    await reopened.close()
     rmSync(dir, { recursive: true })
   })
 })

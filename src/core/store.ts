@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs'
+import { unlink } from 'node:fs/promises'
 import { Low, Memory } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
+import { type Change, ChangeLog, replay } from './change-log.js'
 import { EmulatorError } from './errors.js'
+import { attachIndexes, Indexes, indexesOf } from './indexes.js'
 import { emptyState, type State } from './model.js'
 
 /** The collections of the state, each a record of entities by id. */
@@ -23,8 +26,10 @@ export interface Transaction {
 /**
  * The state of one emulator, held by lowdb. Every change goes through `update`: either all of it
  * happens or none of it does, whether its function throws half-way or the disk write fails. With a
- * file, `update` resolves only once the new state is on disk (written to a temporary file and renamed
- * over the old one, so the file is never half-written).
+ * file, `update` resolves only once the change is on disk: appended to a change log beside the file
+ * (`<file>.changes`, fsync'd), which the file takes in on start, on close and when the log grows. The
+ * file itself is only ever written whole (to a temporary file renamed over it), so after a clean
+ * stop it is plain JSON holding everything.
  */
 export interface Store {
   read<T>(fn: (state: Readonly<State>) => T): T
@@ -48,6 +53,8 @@ export interface StoreOptions {
 }
 
 const TOUCH_FLUSH_MS = 100
+/** Past this many bytes of change log, the state file takes the log in. */
+const COMPACT_AFTER_BYTES = 8 * 1024 * 1024
 
 /**
  * The entity stored under `id`, if any: only the record's own entries count, so ids a client sends
@@ -72,36 +79,67 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
-function frozenState(state: State): State {
+// A state as the store holds it: every entity frozen, and indexed.
+function heldState(state: State): State {
   for (const [name, records] of Object.entries(state)) {
     if (name !== 'counters') for (const entity of Object.values(records as object)) deepFreeze(entity)
   }
+  attachIndexes(state, new Indexes(state))
   return state
 }
 
 type Undo = () => void
 
-function transaction(state: State, undo: Undo[]): Transaction {
+/** What a transaction touched, by collection (`counters` for counters): read back as a change set. */
+type Touched = Map<string, Set<string>>
+
+function mark(touched: Touched, collection: string, id: string): void {
+  const ids = touched.get(collection)
+  if (ids) ids.add(id)
+  else touched.set(collection, new Set([id]))
+}
+
+/** The touched entities as they are now (absent ones as removals). */
+function changesOf(state: State, touched: Touched): Change[] {
+  const out: Change[] = []
+  for (const [collection, ids] of touched) {
+    const record = state[collection as keyof State] as Record<string, unknown>
+    for (const id of ids) {
+      const value = entry(record, id)
+      out.push(value === undefined ? [collection, id] : [collection, id, value])
+    }
+  }
+  return out
+}
+
+function transaction(state: State, indexes: Indexes, undo: Undo[], touched: Touched): Transaction {
   const records = (collection: Collection) => state[collection] as Record<string, unknown>
+  // Record and indexes change together, and so are undone together.
+  const set = (collection: Collection, id: string, before: unknown, after: unknown) => {
+    const record = records(collection)
+    if (after === undefined) delete record[id]
+    else setEntry(record, id, after)
+    indexes.change(collection, id, before, after)
+    mark(touched, collection, id)
+  }
   return {
     state,
     put(collection, id, entity) {
-      const record = records(collection)
-      const had = Object.hasOwn(record, id)
-      const before = record[id]
-      setEntry(record, id, deepFreeze(entity))
-      undo.push(() => (had ? setEntry(record, id, before) : delete record[id]))
+      const before = entry(records(collection), id)
+      const after = deepFreeze(entity)
+      set(collection, id, before, after)
+      undo.push(() => set(collection, id, after, before))
     },
     remove(collection, id) {
-      const record = records(collection)
-      if (!Object.hasOwn(record, id)) return
-      const before = record[id]
-      delete record[id]
-      undo.push(() => setEntry(record, id, before))
+      const before = entry(records(collection), id)
+      if (before === undefined) return
+      set(collection, id, before, undefined)
+      undo.push(() => set(collection, id, undefined, before))
     },
     setCounter(name, value) {
       const before = state.counters[name]
       state.counters[name] = value
+      mark(touched, 'counters', name)
       undo.push(() => {
         state.counters[name] = before
       })
@@ -121,6 +159,7 @@ function rollback(undo: Undo[]): void {
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const file = options.file
   const db = new Low<State>(file ? new JSONFile<State>(file) : new Memory<State>(), emptyState())
+  const log = file ? new ChangeLog(`${file}.changes`) : undefined
   if (file && existsSync(file)) {
     try {
       await db.read()
@@ -129,26 +168,33 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     }
     if (!isState(db.data))
       throw new EmulatorError('InvalidInput', `${file} does not hold a keyemu state`, { field: file })
-    frozenState(db.data)
+    // Changes acknowledged after the file was last written (the process was killed, not stopped).
+    const logged = ChangeLog.read(`${file}.changes`)
+    replay(db.data as unknown as Record<string, Record<string, unknown>>, logged)
+    heldState(db.data)
+    if (logged.length > 0) await db.write()
+    if (existsSync(`${file}.changes`)) await unlink(`${file}.changes`)
   } else {
-    db.data = frozenState(options.initial ? structuredClone(options.initial) : emptyState())
+    db.data = heldState(options.initial ? structuredClone(options.initial) : emptyState())
     if (file) await db.write()
   }
 
+  const writeState = () => db.write()
+  let touchedMeanwhile: Touched = new Map()
   let pendingTouch: NodeJS.Timeout | undefined
   const flushTouches = async () => {
     if (pendingTouch) clearTimeout(pendingTouch)
     pendingTouch = undefined
-    if (file) await db.write()
+    const touched = touchedMeanwhile
+    touchedMeanwhile = new Map()
+    if (log && touched.size > 0) await log.append(changesOf(db.data, touched))
   }
-  // Changes are applied in memory at once (so the next request sees them) and written in order.
-  let writing: Promise<void> = Promise.resolve()
 
   // Run `fn` as one transaction: undone whole if it throws.
-  const apply = <T>(fn: (tx: Transaction) => T): { result: T; undo: Undo[] } => {
+  const apply = <T>(fn: (tx: Transaction) => T, touched: Touched): { result: T; undo: Undo[] } => {
     const undo: Undo[] = []
     try {
-      return { result: fn(transaction(db.data, undo)), undo }
+      return { result: fn(transaction(db.data, indexesOf(db.data), undo, touched)), undo }
     } catch (err) {
       rollback(undo)
       throw err
@@ -159,22 +205,23 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     file,
     read: (fn) => fn(db.data),
     async update(fn) {
-      const { result, undo } = apply(fn)
-      if (!file || undo.length === 0) return result
-      const written = writing.then(() => db.write())
-      writing = written.catch(() => undefined)
+      const touched: Touched = new Map()
+      const { result, undo } = apply(fn, touched)
+      if (!log || undo.length === 0) return result
+      // Changes are applied in memory at once (so the next request sees them) and logged in order.
       try {
-        await written
+        await log.append(changesOf(db.data, touched))
       } catch (err) {
-        // Memory and file must not disagree: what the disk refused did not happen.
+        // Memory and disk must not disagree: what the disk refused did not happen.
         rollback(undo)
         throw new EmulatorError('Internal', `The state could not be written to ${file}: ${(err as Error).message}`)
       }
+      if (log.bytes > COMPACT_AFTER_BYTES) void log.compact(writeState).catch(() => undefined)
       return result
     },
     touch(fn) {
-      apply(fn)
-      if (file && !pendingTouch) {
+      apply(fn, touchedMeanwhile)
+      if (log && !pendingTouch) {
         pendingTouch = setTimeout(() => void flushTouches().catch(() => undefined), TOUCH_FLUSH_MS)
         pendingTouch.unref()
       }
@@ -182,16 +229,20 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     snapshot: () => structuredClone(db.data),
     async replace(state) {
       const before = db.data
-      db.data = frozenState(structuredClone(state))
-      if (!file) return
+      db.data = heldState(structuredClone(state))
+      if (!log) return
       try {
-        await db.write()
+        await log.compact(writeState)
       } catch (err) {
         db.data = before
         throw new EmulatorError('Internal', `The state could not be written to ${file}: ${(err as Error).message}`)
       }
     },
-    close: flushTouches,
+    async close() {
+      if (pendingTouch) clearTimeout(pendingTouch)
+      pendingTouch = undefined
+      await log?.close(writeState)
+    },
   }
 }
 

@@ -1,5 +1,6 @@
 import { type CoreContext, findUserByName, nowIso, requireAccount, requireUser } from './context.js'
 import { EmulatorError, echo } from './errors.js'
+import { keyCountOfUser, usersOf } from './indexes.js'
 import type { Tag, User } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { entry } from './store.js'
@@ -24,7 +25,7 @@ export function userOps(ctx: CoreContext) {
             entity: 'user',
           })
         }
-        const count = Object.values(state.users).filter((u) => u.accountId === input.accountId).length
+        const count = usersOf(state, input.accountId).length
         if (input.maxUsers !== undefined && count >= input.maxUsers) {
           throw new EmulatorError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${input.maxUsers}`)
         }
@@ -56,7 +57,7 @@ export function userOps(ctx: CoreContext) {
     listUsers(accountId: string, page: { pathPrefix?: string } & PageRequest): CursorPage<User> {
       return ctx.store.read((state) => {
         const prefix = page.pathPrefix ?? '/'
-        const users = Object.values(state.users).filter((u) => u.accountId === accountId && u.path.startsWith(prefix))
+        const users = usersOf(state, accountId).filter((u) => u.path.startsWith(prefix))
         const result = pageAfter(sortedBy(users, byLowerName), page, byLowerName)
         return { ...result, items: result.items.map((u) => structuredClone(u)) }
       })
@@ -66,7 +67,7 @@ export function userOps(ctx: CoreContext) {
     async deleteUser(accountId: string, name: string): Promise<void> {
       await ctx.store.update(({ state, remove }) => {
         const user = requireUser(state, accountId, name)
-        if (Object.values(state.accessKeys).some((k) => k.userId === user.id)) {
+        if (keyCountOfUser(state, user.id) > 0) {
           throw new EmulatorError('InUse', 'Cannot delete entity, must delete access keys first.', { entity: 'user' })
         }
         if (Object.keys(user.inlinePolicies).length > 0) {

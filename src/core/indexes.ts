@@ -1,0 +1,179 @@
+import type { AccessKey, Bucket, ManagedPolicy, State, User } from './model.js'
+
+// What requests look entities up by, so that a lookup costs the same with 100 or 100,000 stored
+// entities. The store keeps them: every put and remove of a transaction (and its undo) passes
+// through `change`, and a replaced or loaded state gets indexes built afresh.
+
+type Indexed = 'accessKeys' | 'users' | 'buckets' | 'policies'
+type EntityIn = { accessKeys: AccessKey; users: User; buckets: Bucket; policies: ManagedPolicy }
+
+// A group name is a JSON array, so that no id or name a client chose can make two groups collide.
+const group = (...parts: (string | null)[]) => JSON.stringify(parts)
+
+/** The groups an entity belongs to, by collection. */
+const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
+  accessKeys: (k) => [
+    group('account', k.namespace, k.accountId),
+    group('owner', k.namespace, k.accountId, k.userId),
+    group('bucket', k.namespace, k.accountId, k.bucketId ?? null),
+    group('secret', k.namespace, k.secret),
+    ...(k.userId !== null ? [group('user', k.userId)] : []),
+    ...(k.bucketId !== undefined ? [group('in-bucket', k.bucketId)] : []),
+    ...(k.policyIds ?? []).map((id) => group('policy', id)),
+  ],
+  users: (u) => [
+    group('account', u.accountId),
+    group('name', u.accountId, u.name.toLowerCase()),
+    ...u.attachedPolicyIds.map((id) => group('policy', id)),
+  ],
+  buckets: (b) => [group('account', b.accountId), group('name', b.name)],
+  policies: (p) => [group('account', p.accountId), group('name', p.accountId, p.name.toLowerCase())],
+}
+
+// Most groups hold one member (a key's secret, a user's name), so one is kept as an [id, entity]
+// pair, far smaller than a Map; a second member turns the group into a Map.
+type Members<E> = readonly [id: string, entity: E] | Map<string, E>
+
+/** Groups of one collection: group name → the members by id. */
+class Groups<E> {
+  readonly #groups = new Map<string, Members<E>>()
+
+  constructor(readonly of: (entity: E) => string[]) {}
+
+  add(id: string, entity: E): void {
+    for (const name of this.of(entity)) {
+      const members = this.#groups.get(name)
+      if (members instanceof Map) members.set(id, entity)
+      else if (!members || members[0] === id) this.#groups.set(name, [id, entity])
+      else this.#groups.set(name, new Map([members, [id, entity]]))
+    }
+  }
+
+  delete(id: string, entity: E): void {
+    for (const name of this.of(entity)) {
+      const members = this.#groups.get(name)
+      if (!(members instanceof Map)) {
+        if (members?.[0] === id) this.#groups.delete(name)
+      } else if (members.delete(id) && members.size === 1) {
+        this.#groups.set(name, [...members][0] as [string, E])
+      }
+    }
+  }
+
+  /** The members, in the order they joined (but for a group that was back to one member). */
+  get(name: string): E[] {
+    const members = this.#groups.get(name)
+    if (!members) return []
+    return members instanceof Map ? [...members.values()] : [members[1]]
+  }
+
+  size(name: string): number {
+    const members = this.#groups.get(name)
+    return !members ? 0 : members instanceof Map ? members.size : 1
+  }
+}
+
+/** The indexes of one state. Members are the stored (frozen) entities themselves. */
+export class Indexes {
+  readonly accessKeys = new Groups(groupsOf.accessKeys)
+  readonly users = new Groups(groupsOf.users)
+  readonly buckets = new Groups(groupsOf.buckets)
+  readonly policies = new Groups(groupsOf.policies)
+
+  constructor(state: Readonly<State>) {
+    for (const collection of indexed) {
+      const groups = this[collection] as Groups<unknown>
+      for (const [id, entity] of Object.entries(state[collection])) groups.add(id, entity)
+    }
+  }
+
+  /** Record that the entity under `id` went from `before` to `after` (undefined: absent). */
+  change(collection: string, id: string, before: unknown, after: unknown): void {
+    if (!isIndexed(collection)) return
+    const groups = this[collection] as Groups<unknown>
+    if (before !== undefined) groups.delete(id, before)
+    if (after !== undefined) groups.add(id, after)
+  }
+}
+
+const indexed: readonly Indexed[] = ['accessKeys', 'users', 'buckets', 'policies']
+const isIndexed = (collection: string): collection is Indexed => (indexed as readonly string[]).includes(collection)
+
+const byState = new WeakMap<object, Indexes>()
+
+/** Make `indexes` the ones lookups in `state` use (the store does this for the state it holds). */
+export function attachIndexes(state: Readonly<State>, indexes: Indexes): void {
+  byState.set(state, indexes)
+}
+
+/**
+ * The indexes of a state. A store's state has them kept up to date; any other state (a snapshot)
+ * gets them built on first use, and must not be changed after.
+ *
+ * @example indexesOf(state).users.get(...)
+ */
+export function indexesOf(state: Readonly<State>): Indexes {
+  const known = byState.get(state)
+  if (known) return known
+  const indexes = new Indexes(state)
+  byState.set(state, indexes)
+  return indexes
+}
+
+/** Keys of a namespace and account, of one owner (`null`: the root) or of one bucket when given. */
+export function keysIn(
+  state: Readonly<State>,
+  namespace: string,
+  accountId: string,
+  by?: { userId: string | null } | { bucketId: string | null },
+): AccessKey[] {
+  const keys = indexesOf(state).accessKeys
+  if (!by) return keys.get(group('account', namespace, accountId))
+  if ('userId' in by) return keys.get(group('owner', namespace, accountId, by.userId))
+  return keys.get(group('bucket', namespace, accountId, by.bucketId))
+}
+
+/** The key of a namespace with this secret. */
+export function keyWithSecret(state: Readonly<State>, namespace: string, secret: string): AccessKey | undefined {
+  return indexesOf(state).accessKeys.get(group('secret', namespace, secret))[0]
+}
+
+/** How many keys, of any namespace, belong to the user. */
+export const keyCountOfUser = (state: Readonly<State>, userId: string): number =>
+  indexesOf(state).accessKeys.size(group('user', userId))
+
+/** Keys, of any namespace, that belong to the bucket. */
+export const keysOfBucket = (state: Readonly<State>, bucketId: string): AccessKey[] =>
+  indexesOf(state).accessKeys.get(group('in-bucket', bucketId))
+
+/** How many keys carry the managed policy. */
+export const keyCountOfPolicy = (state: Readonly<State>, policyId: string): number =>
+  indexesOf(state).accessKeys.size(group('policy', policyId))
+
+/** Users of the account. */
+export const usersOf = (state: Readonly<State>, accountId: string): User[] =>
+  indexesOf(state).users.get(group('account', accountId))
+
+/** The user of the account with this name, regardless of case. */
+export const userNamed = (state: Readonly<State>, accountId: string, name: string): User | undefined =>
+  indexesOf(state).users.get(group('name', accountId, name.toLowerCase()))[0]
+
+/** How many users the managed policy is attached to. */
+export const userCountOfPolicy = (state: Readonly<State>, policyId: string): number =>
+  indexesOf(state).users.size(group('policy', policyId))
+
+/** Buckets of the account. */
+export const bucketsOf = (state: Readonly<State>, accountId: string): Bucket[] =>
+  indexesOf(state).buckets.get(group('account', accountId))
+
+/** Buckets of any account with this name (one per region at most). */
+export const bucketsNamed = (state: Readonly<State>, name: string): Bucket[] =>
+  indexesOf(state).buckets.get(group('name', name))
+
+/** Managed policies of the account. */
+export const policiesOf = (state: Readonly<State>, accountId: string): ManagedPolicy[] =>
+  indexesOf(state).policies.get(group('account', accountId))
+
+/** The managed policy of the account with this name, regardless of case. */
+export const policyNamed = (state: Readonly<State>, accountId: string, name: string): ManagedPolicy | undefined =>
+  indexesOf(state).policies.get(group('name', accountId, name.toLowerCase()))[0]
