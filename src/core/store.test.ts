@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -99,6 +99,25 @@ describe('store transactions', () => {
     const reopened = await openStore({ file })
     expect(reopened.snapshot()).toEqual(kept)
     await reopened.close()
+    rmSync(dir, { recursive: true })
+  })
+
+  test('a state file written before key namespaces gives each key the realm of its account', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    const file = join(dir, 'state.json')
+    const old = emptyState()
+    old.accounts.acct = { ...account, realm: 'aws', createdAt: 'then' }
+    const key = { id: 'AKIAOLDOLDOLDOLDOLD1', secret: 's', accountId: 'acct', userId: null, status: 'Active' }
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...old,
+        accessKeys: { [key.id]: { ...key, createdAt: 'then', updatedAt: 'then', lastUsed: null, serial: 1 } },
+      }),
+    )
+    const core = createCore({ store: await openStore({ file }) })
+    expect(core.findKeyForAuth(['aws'], key.id)?.namespace).toBe('aws')
+    expect(core.findKeyForAuth(['linode'], key.id)).toBeUndefined()
     rmSync(dir, { recursive: true })
   })
 })

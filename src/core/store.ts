@@ -5,7 +5,7 @@ import { JSONFile } from 'lowdb/node'
 import { type Change, ChangeLog, replay } from './change-log.js'
 import { EmulatorError } from './errors.js'
 import { attachIndexes, Indexes, indexesOf } from './indexes.js'
-import { emptyState, type State } from './model.js'
+import { type AccessKey, emptyState, type State } from './model.js'
 
 /** The collections of the state, each a record of entities by id. */
 export type Collection = Exclude<keyof State, 'counters'>
@@ -171,6 +171,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     // Changes acknowledged after the file was last written (the process was killed, not stopped).
     const logged = ChangeLog.read(`${file}.changes`)
     replay(db.data as unknown as Record<string, Record<string, unknown>>, logged)
+    withKeyNamespaces(db.data)
     heldState(db.data)
     if (logged.length > 0) await db.write()
     if (existsSync(`${file}.changes`)) await unlink(`${file}.changes`)
@@ -243,6 +244,15 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       pendingTouch = undefined
       await log?.close(writeState)
     },
+  }
+}
+
+// A state written before keys had namespaces: each key takes its account's realm, as a seeded key does.
+function withKeyNamespaces(state: State): void {
+  for (const key of Object.values(state.accessKeys) as Partial<AccessKey>[]) {
+    if (key.namespace === undefined && key.accountId !== undefined) {
+      key.namespace = entry(state.accounts, key.accountId)?.realm ?? ''
+    }
   }
 }
 
