@@ -1,4 +1,4 @@
-import { EmulatorError, echo } from '../../src/core/errors.js'
+import { unknownPath } from '../../src/protocol/rest/json.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { keyRoutes } from './access-keys.js'
 import { authenticate, authorization, BIRD_REALM } from './auth.js'
@@ -14,9 +14,5 @@ export default defineDialect({
   authenticate,
   authorization,
   renderError: (err) => renderError(err),
-  unknownOperation: (req) =>
-    new EmulatorError(
-      'UnknownOperation',
-      `The Accounts API as keyemu emulates it has no ${req.method} ${echo(req.url.pathname)}.`,
-    ),
+  unknownOperation: unknownPath((what) => `The Accounts API as keyemu emulates it has no ${what}.`),
 })

@@ -1,4 +1,4 @@
-import { EmulatorError, echo } from '../../src/core/errors.js'
+import { unknownPath } from '../../src/protocol/rest/json.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { authenticate, authorization, LINODE_REALM } from './auth.js'
 import { bucketRoutes } from './buckets.js'
@@ -16,9 +16,5 @@ export default defineDialect({
   authorization,
   renderError: (err) => renderError(err),
   // Linode answers a path it does not serve with 404; the reason says what keyemu does not emulate.
-  unknownOperation: (req) =>
-    new EmulatorError(
-      'UnknownOperation',
-      `Not found: keyemu does not emulate ${req.method} ${echo(req.url.pathname)}.`,
-    ),
+  unknownOperation: unknownPath((what) => `Not found: keyemu does not emulate ${what}.`),
 })

@@ -1,4 +1,4 @@
-import { EmulatorError, echo } from '../../src/core/errors.js'
+import { unknownPath } from '../../src/protocol/rest/json.js'
 import { defineDialect } from '../../src/protocol/route.js'
 import { keyRoutes } from './access-keys.js'
 import { authenticate, authorization, TIGRIS_REALM } from './auth.js'
@@ -17,9 +17,5 @@ export default defineDialect({
   authenticate,
   authorization,
   renderError: (err) => renderError(err),
-  unknownOperation: (req) =>
-    new EmulatorError(
-      'UnknownOperation',
-      `keyemu does not emulate ${req.method} ${echo(req.url.pathname)} of the Tigris partner API.`,
-    ),
+  unknownOperation: unknownPath((what) => `keyemu does not emulate ${what} of the Tigris partner API.`),
 })

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { EmulatorError, MAX_PROBLEMS } from '../../core/errors.js'
+import { EmulatorError, echo, MAX_PROBLEMS } from '../../core/errors.js'
 import type { WireRequest, WireResponse } from '../route.js'
 
 // The JSON-over-REST wire that Linode, Tigris and Bird share: JSON bodies in, JSON out, every
@@ -112,4 +112,14 @@ export function parseJson<S extends z.ZodType>(
       return field ? { message: issue.message, field } : { message: issue.message }
     }),
   )
+}
+
+/**
+ * The error for a REST request no route serves: `describe` words it as the provider would, given the
+ * method and the path (quoted through echo).
+ *
+ * @example unknownOperation: unknownPath((what) => `Not found: keyemu does not emulate ${what}.`)
+ */
+export function unknownPath(describe: (what: string) => string): (req: WireRequest) => EmulatorError {
+  return (req) => new EmulatorError('UnknownOperation', describe(`${req.method} ${echo(req.url.pathname)}`))
 }
