@@ -26,6 +26,12 @@ const wire: Record<ErrorCode, [status: number, code: string]> = {
   UnknownOperation: [400, 'InvalidAction'],
   MissingOperation: [400, 'MissingAction'],
   PayloadTooLarge: [413, 'RequestEntityTooLarge'],
+  // Data-plane conditions no IAM operation meets; IAM would call them a validation error.
+  DigestMismatch: [400, 'ValidationError'],
+  IncompleteBody: [400, 'ValidationError'],
+  PreconditionFailed: [400, 'ValidationError'],
+  NotModified: [400, 'ValidationError'],
+  RangeNotSatisfiable: [400, 'ValidationError'],
   // The common errors of every AWS Query API.
   Throttled: [400, 'Throttling'],
   ServiceUnavailable: [503, 'ServiceUnavailable'],

@@ -32,6 +32,12 @@ const wire: Record<ErrorCode, Wire> = {
   UnknownOperation: [400, 'UnknownOperationException'],
   MissingOperation: [400, 'UnknownOperationException'],
   PayloadTooLarge: [413, 'RequestEntityTooLargeException'],
+  // Data-plane conditions no Lightsail operation meets; Lightsail would call them invalid input.
+  DigestMismatch: [400, 'InvalidInputException', 'InvalidInput'],
+  IncompleteBody: [400, 'InvalidInputException', 'InvalidInput'],
+  PreconditionFailed: [400, 'InvalidInputException', 'InvalidInput'],
+  NotModified: [400, 'InvalidInputException', 'InvalidInput'],
+  RangeNotSatisfiable: [400, 'InvalidInputException', 'InvalidInput'],
   // The common errors of every AWS JSON API.
   Throttled: [400, 'ThrottlingException'],
   ServiceUnavailable: [503, 'ServiceUnavailable'],

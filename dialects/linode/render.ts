@@ -29,6 +29,11 @@ const wire: Record<ErrorCode, [status: number, reason?: string]> = {
   UnknownOperation: [404],
   MissingOperation: [404],
   PayloadTooLarge: [413],
+  DigestMismatch: [400],
+  IncompleteBody: [400],
+  PreconditionFailed: [412],
+  NotModified: [400],
+  RangeNotSatisfiable: [416],
   // Linode's rate limits answer 429 ("Too many requests"); an outage 503.
   Throttled: [429, 'Too many requests'],
   ServiceUnavailable: [503, 'Service Unavailable'],

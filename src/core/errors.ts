@@ -23,6 +23,16 @@ export type ErrorCode =
   /** The request names no operation at all. */
   | 'MissingOperation'
   | 'PayloadTooLarge'
+  /** A body that does not match the digest or checksum sent with it (Content-MD5, x-amz-checksum-*, a payload hash). */
+  | 'DigestMismatch'
+  /** A body that ended before the length or framing it declared. */
+  | 'IncompleteBody'
+  /** A conditional request whose condition does not hold (If-Match, If-None-Match: * on an existing object). */
+  | 'PreconditionFailed'
+  /** A conditional read whose copy is still current: answered without a body. */
+  | 'NotModified'
+  /** A byte range outside the object. */
+  | 'RangeNotSatisfiable'
   /** Too many requests: the caller should back off and retry (injected as a fault). */
   | 'Throttled'
   /** The service cannot answer now; a retry may succeed (injected as a fault). */
