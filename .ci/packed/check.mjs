@@ -18,10 +18,10 @@ async function check(name, body) {
   try {
     await body()
     count.passed++
-    console.log(`  ok   ${name}`)
+    console.log(`  ✓ ${name}`)
   } catch (err) {
     count.failed++
-    console.log(`  FAIL ${name}\n       ${String(err?.stack ?? err).replaceAll('\n', '\n       ')}`)
+    console.log(`  ✗ ${name}\n    ${String(err?.stack ?? err).replaceAll('\n', '\n    ')}`)
   }
 }
 
