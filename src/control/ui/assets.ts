@@ -108,6 +108,8 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
   const TOKEN_KEY = 'keyemu.controlToken'
   const JOURNAL_LIMIT = 100
   const POLL_MS = 2000
+  // Rows shown per table, however many the state holds.
+  const MAX_ROWS = 200
   // Common actions per dialect, with the resource they are asked on: {account}, {user}, {bucket}
   // are filled in from the key picked.
   const PRESETS = {
@@ -148,7 +150,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
   }
 
   const $ = (id) => document.getElementById(id)
-  const view = { dialects: [], state: null, paused: false, timer: 0 }
+  const view = { dialects: [], state: null, seen: '', keyIds: '', paused: false, timer: 0 }
 
   // Every node is built with text nodes: nothing the emulator holds is ever parsed as HTML.
   function h(tag, attrs, ...children) {
@@ -200,13 +202,15 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
   const when = (iso) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '')
   const byId = (record, id) => (id ? record[id] : undefined)
 
-  function table(headings, rows, empty) {
-    if (!rows.length) return h('p', { class: 'empty' }, empty)
+  // A table of the first MAX_ROWS items, saying how many there are when there are more.
+  function table(headings, items, toRow, empty) {
+    if (!items.length) return h('p', { class: 'empty' }, empty)
     return h(
       'table',
       {},
+      items.length > MAX_ROWS ? h('caption', {}, 'The first ' + MAX_ROWS + ' of ' + items.length) : null,
       h('thead', {}, h('tr', {}, headings.map((x) => h('th', {}, x)))),
-      h('tbody', {}, rows),
+      h('tbody', {}, items.slice(0, MAX_ROWS).map(toRow)),
     )
   }
 
@@ -246,7 +250,8 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
       h('h4', {}, 'Keys'),
       table(
         ['Key id', 'Namespace', 'Owner', 'Status', 'Scope', 'Last use', ''],
-        keys.map((k) =>
+        keys,
+        (k) =>
           h(
             'tr',
             { 'data-key': k.id },
@@ -258,7 +263,6 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
             h('td', {}, k.lastUsed ? when(k.lastUsed.at) + ' · ' + k.lastUsed.service + ' ' + k.lastUsed.region : 'never'),
             h('td', {}, h('button', { type: 'button', onclick: () => pickKey(k.id) }, 'Access')),
           ),
-        ),
         'No keys.',
       ),
       users.length
@@ -266,7 +270,8 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
             h('h4', {}, 'Users'),
             table(
               ['Name', 'Path', 'Policies', 'Created'],
-              users.map((u) =>
+              users,
+              (u) =>
                 h(
                   'tr',
                   {},
@@ -275,7 +280,6 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
                   h('td', {}, [...Object.keys(u.inlinePolicies), ...u.attachedPolicyIds.map(policyName)].join(', ') || 'none'),
                   h('td', {}, when(u.createdAt)),
                 ),
-              ),
               '',
             ),
           ]
@@ -285,7 +289,8 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
             h('h4', {}, 'Buckets'),
             table(
               ['Name', 'Region', 'Created'],
-              buckets.map((b) => h('tr', {}, h('td', {}, b.name), h('td', {}, b.region), h('td', {}, when(b.createdAt)))),
+              buckets,
+              (b) => h('tr', {}, h('td', {}, b.name), h('td', {}, b.region), h('td', {}, when(b.createdAt))),
               '',
             ),
           ]
@@ -295,7 +300,8 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
             h('h4', {}, 'Tokens'),
             table(
               ['Label', 'Scopes', 'Created'],
-              tokens.map((t) => h('tr', {}, h('td', {}, t.label), h('td', {}, t.scopes.join(' ')), h('td', {}, when(t.createdAt)))),
+              tokens,
+              (t) => h('tr', {}, h('td', {}, t.label), h('td', {}, t.scopes.join(' ')), h('td', {}, when(t.createdAt))),
               '',
             ),
           ]
@@ -319,6 +325,9 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
     $('inventory-body').replaceChildren(...sections)
     const select = $('key')
     const chosen = select.value
+    const ids = Object.keys(state.accessKeys).join(' ')
+    if (ids === view.keyIds) return
+    view.keyIds = ids
     select.replaceChildren(
       ...realms.map((realm) =>
         h(
@@ -340,8 +349,10 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
     const select = $('dialect')
     const chosen = select.value
     const names = view.dialects.filter((d) => d.realm === realm).map((d) => d.name)
-    select.replaceChildren(...names.map((n) => h('option', { value: n }, n)))
-    if (names.includes(chosen)) select.value = chosen
+    if (names.join(' ') !== [...select.options].map((o) => o.value).join(' ')) {
+      select.replaceChildren(...names.map((n) => h('option', { value: n }, n)))
+      if (names.includes(chosen)) select.value = chosen
+    }
     const list = $('actions')
     list.replaceChildren(...(PRESETS[select.value] ?? []).map(([action]) => h('option', { value: action })))
   }
@@ -356,7 +367,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
     const region = grant?.region ?? bucket?.region
     const resource = template
       .replace('{account}', key.accountId)
-      .replace('{user}', byId(state.users, key.userId)?.name ?? 'root')
+      .replace('{user}', byId(state.users, key.userId)?.name)
       .replace('{bucket}', bucketName)
     return { action, resource, region: template.includes('{bucket}') ? region : undefined }
   }
@@ -380,23 +391,28 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
     ]
   }
 
+  function explainedRow(answer) {
+    return h('tr', { class: answer.decision }, h('td', {}, h('code', {}, answer.action)), h('td', {}, h('code', {}, answer.resource)), verdictCells(answer))
+  }
+
   async function summarize() {
     const key = view.state?.accessKeys[$('key').value]
     const dialect = $('dialect').value
     const body = $('summary-body')
     if (!key || !dialect) return body.replaceChildren(h('p', { class: 'empty' }, 'Pick a key.'))
-    const asks = (PRESETS[dialect] ?? []).map((p) => presetFor(key, p))
+    // A key of no user (a root key) has no user of its own to ask about.
+    const presets = (PRESETS[dialect] ?? []).filter(([, template]) => key.userId || !template.includes('{user}'))
+    const asks = presets.map((p) => presetFor(key, p))
     const rows = await Promise.all(
       asks.map(async (ask) => {
         try {
-          const answer = await api('POST', '/_emu/explain', explainQuery(key, dialect, ask))
-          return h('tr', { class: answer.decision }, h('td', {}, h('code', {}, ask.action)), h('td', {}, h('code', {}, ask.resource)), verdictCells(answer))
+          return explainedRow(await api('POST', '/_emu/explain', explainQuery(key, dialect, ask)))
         } catch (err) {
           return h('tr', {}, h('td', {}, h('code', {}, ask.action)), h('td', {}, h('code', {}, ask.resource)), h('td', { colspan: 2 }, err.message))
         }
       }),
     )
-    body.replaceChildren(table(['Action', 'Resource', 'Decision', 'Decided by'], rows, 'No common actions known for ' + dialect + '.'))
+    body.replaceChildren(table(['Action', 'Resource', 'Decision', 'Decided by'], rows, (row) => row, 'No common actions known for ' + dialect + '.'))
   }
 
   async function explainOne(event) {
@@ -406,7 +422,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
     const ask = { action: $('action').value.trim(), resource: $('resource').value.trim() || '*', region }
     try {
       const answer = await api('POST', '/_emu/explain', explainQuery(key, $('dialect').value, ask))
-      $('explained').replaceChildren(table(['Action', 'Resource', 'Decision', 'Decided by'], [h('tr', { class: answer.decision }, h('td', {}, h('code', {}, answer.action)), h('td', {}, h('code', {}, answer.resource)), verdictCells(answer))], ''))
+      $('explained').replaceChildren(table(['Action', 'Resource', 'Decision', 'Decided by'], [answer], explainedRow, ''))
     } catch (err) {
       $('explained').replaceChildren(h('p', { class: 'problem' }, err.message))
     }
@@ -459,7 +475,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
       if ($('decision').value) query.set('decision', $('decision').value)
       const { entries } = await api('GET', '/_emu/journal?' + query)
       $('journal-body').replaceChildren(
-        table(['Time', 'Dialect', 'Operation', 'Status', 'Key', 'Decision', 'Why', 'Took'], entries.map(journalRow), 'No requests yet.'),
+        table(['Time', 'Dialect', 'Operation', 'Status', 'Key', 'Decision', 'Why', 'Took'], entries, journalRow, 'No requests yet.'),
       )
       $('journal-count').textContent = entries.length + ' newest (of at most ' + JOURNAL_LIMIT + ')'
       problem(null)
@@ -470,15 +486,18 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
 
   async function refresh() {
     try {
-      const [health, catalog, state] = await Promise.all([
-        api('GET', '/_emu/health'),
-        api('GET', '/_emu/ui/dialects'),
-        api('GET', '/_emu/state'),
-      ])
-      $('mode').textContent = 'auth ' + health.auth + ' · keyemu ' + health.version
-      view.dialects = catalog.dialects
-      view.state = state
-      renderInventory()
+      if (!view.dialects.length) {
+        const [health, catalog] = await Promise.all([api('GET', '/_emu/health'), api('GET', '/_emu/ui/dialects')])
+        $('mode').textContent = 'auth ' + health.auth + ' · keyemu ' + health.version
+        view.dialects = catalog.dialects
+      }
+      const state = await api('GET', '/_emu/state')
+      const seen = JSON.stringify(state)
+      if (seen !== view.seen) {
+        view.seen = seen
+        view.state = state
+        renderInventory()
+      }
       problem(null)
       $('token-form').hidden = true
     } catch (err) {
