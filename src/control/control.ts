@@ -40,7 +40,8 @@ const ENDPOINTS = [
  * redacted), reset, explain, the journal and snapshots, each answered from `controls`; and the
  * dashboard at /_emu/ui, which shows them.
  *
- * With a `controlToken`, every endpoint but health needs `Authorization: Bearer <token>`.
+ * With a `controlToken`, every endpoint but health and the dashboard's files needs
+ * `Authorization: Bearer <token>`.
  *
  * @example createControlPlane(createControls({ dialects, core, store, initial, auth: 'strict' }), { controlToken })
  */

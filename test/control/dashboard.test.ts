@@ -9,7 +9,7 @@ import { ROOT } from '../support/aws-signing.js'
 // The dashboard in a real browser: Debian's chromium, driven by playwright-core. Without chromium the
 // browser tests are skipped with the reason printed, except in CI, where .ci/chromium.sh installs it
 // and its absence is a failure.
-const CHROMIUM = process.env.KEYEMU_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const present = existsSync(CHROMIUM)
 const missing = `no chromium at ${CHROMIUM} (apt-get install chromium)`
 if (!present) console.warn(`dashboard browser tests skipped: ${missing}`)
