@@ -8,6 +8,7 @@ import { jsonResponse, readJsonObject } from '../protocol/rest/json.js'
 import type { WireRequest, WireResponse } from '../protocol/route.js'
 import { version } from '../version.js'
 import type { Controls } from './controls.js'
+import { dashboardAsset, dialectsView } from './ui/dashboard.js'
 
 /** The state with every secret replaced, safe to show. */
 export function redactedState(state: State): State {
@@ -30,13 +31,17 @@ const ENDPOINTS = [
   'DELETE /_emu/snapshots/{name}',
   'GET|POST|DELETE /_emu/faults',
   'DELETE /_emu/faults/{id}',
+  'GET /_emu/ui',
+  'GET /_emu/ui/dialects',
 ]
 
 /**
  * The /_emu control plane, kept out of every provider's path space: health, state (secrets
- * redacted), reset, explain, the journal and snapshots, each answered from `controls`.
+ * redacted), reset, explain, the journal and snapshots, each answered from `controls`; and the
+ * dashboard at /_emu/ui, which shows them.
  *
- * With a `controlToken`, every endpoint but health needs `Authorization: Bearer <token>`.
+ * With a `controlToken`, every endpoint but health and the dashboard's files needs
+ * `Authorization: Bearer <token>`.
  *
  * @example createControlPlane(createControls({ dialects, core, store, initial, auth: 'strict' }), { controlToken })
  */
@@ -61,6 +66,9 @@ export function createControlPlane(controls: Controls, options: { controlToken?:
     const method = req.method === 'HEAD' ? 'GET' : req.method
     const requestId = randomUUID()
     try {
+      // The dashboard's page and files hold no data: the calls they make need the token.
+      const asset = dashboardAsset(method, path)
+      if (asset) return asset
       if (!(method === 'GET' && path === '/_emu/health')) guard(req)
       return await serve(method, path, req)
     } catch (err) {
@@ -77,6 +85,7 @@ export function createControlPlane(controls: Controls, options: { controlToken?:
       return jsonResponse(200, { status: 'ok', version, auth, dialects, credentials: seeded })
     }
     if (route === 'GET /_emu/state') return jsonResponse(200, redactedState(controls.state()))
+    if (route === 'GET /_emu/ui/dialects') return dialectsView(controls.realms)
     if (route === 'POST /_emu/reset') {
       await controls.reset()
       return jsonResponse(200, { status: 'reset' })

@@ -32,6 +32,8 @@ export function createControls(deps: ControlDeps) {
     hooks: { record: journal.record, fault: faults.take },
     auth: deps.auth,
     dialects: deps.dialects.map((d) => d.name),
+    /** Each dialect with the realm of the accounts it serves. */
+    realms: deps.dialects.map(({ name, realm }) => ({ name, realm })),
     /** The credentials the emulator started with, without their secrets. */
     seeded: seededCredentials(deps.initial),
     /** The state now (with secrets: redact before showing it). */
