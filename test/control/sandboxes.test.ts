@@ -67,7 +67,9 @@ forEachTransport('sandboxes', (t) => {
     const user = (await root.send(new GetUserCommand({ UserName: 'alice' }))).User
 
     await asLinode(linode.token, () => createBucket({ label: 'shared-name', region: 'us-east' }))
-    const linodeKey = await asLinode(linode.token, () => createObjectStorageKeys({ label: 'ci-key', bucket_access: null }))
+    const linodeKey = await asLinode(linode.token, () =>
+      createObjectStorageKeys({ label: 'ci-key', bucket_access: null }),
+    )
 
     const roles = await bird(org.token, 'GET', `/organizations/${org.organizationId}/iam-roles`)
     const owner = roles.body.results.find((r: { name: string }) => r.name === 'Owner').id
