@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { describe, expect, test } from 'vitest'
+import { dialects } from '../src/dialects.js'
 import { CLI, safeJson, startCli } from './support/cli.js'
 
 // util-linux's `script` runs a command on a pseudo-terminal: what a person starting keyemu sees.
@@ -33,7 +34,7 @@ describe('the start banner', () => {
         const [banner, ...rest] = output.split('\n\n')
         expect(banner).toMatch(/^keyemu \d+\.\d+\.\d+ on http:\/\/127\.0\.0\.1:\d+\n/)
         expect(banner).toContain('auth      audit (evaluated as strict, but denied calls go through')
-        expect(banner).toContain('dialects  iam, lightsail, linode, bird, tigris')
+        expect(banner).toContain(`dialects  ${dialects.map((d) => d.name).join(', ')}`)
         expect(banner).toContain('aws access key test (account 000000000000)')
         expect(banner).toContain('linode token keyemu-readonly (account linode-account)')
         expect(banner).toContain('tigris signing key of keyemu')
