@@ -16,7 +16,7 @@ export interface HandlerOptions {
   auth?: AuthMode
 }
 
-/** MSW handlers and, beside them, the control surface: explain, journal, snapshots, reset, state. */
+/** MSW handlers and, beside them, the control surface: explain, journal, snapshots, sandboxes, reset, state. */
 export interface MockEmulator extends Controls {
   handlers: HttpHandler[]
 }

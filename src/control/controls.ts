@@ -1,11 +1,14 @@
 import type { Core } from '../core/core.js'
 import type { State } from '../core/model.js'
+import { sandboxOf } from '../core/sandboxes.js'
 import type { Store } from '../core/store.js'
+import type { RequestRecord } from '../protocol/dispatch.js'
 import type { AuthMode, Dialect } from '../protocol/route.js'
 import { seededCredentials } from './credentials.js'
 import { type Explanation, explain } from './explain.js'
 import { createFaults } from './faults.js'
 import { createJournal, DEFAULT_JOURNAL_SIZE } from './journal.js'
+import { createSandboxes } from './sandboxes.js'
 import { createSnapshots } from './snapshots.js'
 
 export interface ControlDeps {
@@ -27,9 +30,16 @@ export interface ControlDeps {
 export function createControls(deps: ControlDeps) {
   const journal = createJournal(deps.journalSize ?? DEFAULT_JOURNAL_SIZE)
   const faults = createFaults(deps.dialects.map((d) => d.name))
+  const sandboxes = createSandboxes(deps.core)
+  // Each entry says which sandbox the caller's account belongs to, so a test can ask for its own.
+  const record = (entry: RequestRecord) => {
+    const { principal } = entry
+    const sandbox = principal && deps.store.read((state) => sandboxOf(state, principal.accountId))
+    journal.record(sandbox ? { ...entry, sandbox } : entry)
+  }
   return {
     /** What the dispatcher needs from the controls: where to journal, which faults to inject. */
-    hooks: { record: journal.record, fault: faults.take },
+    hooks: { record, fault: faults.take },
     auth: deps.auth,
     dialects: deps.dialects.map((d) => d.name),
     /** Each dialect with the realm of the accounts it serves. */
@@ -42,8 +52,12 @@ export function createControls(deps: ControlDeps) {
     journal,
     faults,
     snapshots: createSnapshots(deps.store, () => deps.core.now()),
-    /** Back to the state the emulator started from. */
-    reset: () => deps.store.replace(structuredClone(deps.initial)),
+    sandboxes,
+    /** Back to the state the emulator started from (sandboxes and all); or one sandbox back to its seed. */
+    reset: (options: { sandbox?: string } = {}): Promise<void> =>
+      options.sandbox === undefined
+        ? deps.store.replace(structuredClone(deps.initial))
+        : sandboxes.reset(options.sandbox),
   }
 }
 

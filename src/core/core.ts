@@ -12,6 +12,7 @@ import { managedAccountOps } from './managed-accounts.js'
 import type { Account, ApiToken } from './model.js'
 import { policyOps } from './policies.js'
 import { type Authorization, authorize, type Principal } from './principals.js'
+import { sandboxOps } from './sandboxes.js'
 import { entry, type Store } from './store.js'
 import { userOps } from './users.js'
 
@@ -44,6 +45,7 @@ export function createCore(options: CoreOptions) {
     ...bucketOps(ctx),
     ...keyAccessOps(ctx),
     ...managedAccountOps(ctx),
+    ...sandboxOps(ctx),
 
     now: () => ctx.clock.now(),
 

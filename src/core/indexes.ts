@@ -1,11 +1,18 @@
-import type { AccessKey, Bucket, ManagedPolicy, State, User } from './model.js'
+import type { AccessKey, Account, ApiToken, Bucket, ManagedPolicy, State, User } from './model.js'
 
 // What requests look entities up by, so that a lookup costs the same with 100 or 100,000 stored
 // entities. The store keeps them: every put and remove of a transaction (and its undo) passes
 // through `change`, and a replaced or loaded state gets indexes built afresh.
 
-type Indexed = 'accessKeys' | 'users' | 'buckets' | 'policies'
-type EntityIn = { accessKeys: AccessKey; users: User; buckets: Bucket; policies: ManagedPolicy }
+type Indexed = 'accessKeys' | 'users' | 'buckets' | 'policies' | 'accounts' | 'tokens'
+type EntityIn = {
+  accessKeys: AccessKey
+  users: User
+  buckets: Bucket
+  policies: ManagedPolicy
+  accounts: Account
+  tokens: ApiToken
+}
 
 // A group name is a JSON array, so that no id or name a client chose can make two groups collide.
 const group = (...parts: (string | null)[]) => JSON.stringify(parts)
@@ -17,6 +24,7 @@ const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
     group('owner', k.namespace, k.accountId, k.userId),
     group('bucket', k.namespace, k.accountId, k.bucketId ?? null),
     group('secret', k.namespace, k.secret),
+    group('of-account', k.accountId),
     ...(k.userId !== null ? [group('user', k.userId)] : []),
     ...(k.bucketId !== undefined ? [group('in-bucket', k.bucketId)] : []),
     ...(k.policyIds ?? []).map((id) => group('policy', id)),
@@ -28,6 +36,8 @@ const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
   ],
   buckets: (b) => [group('account', b.accountId), group('name', b.name)],
   policies: (p) => [group('account', p.accountId), group('name', p.accountId, p.name.toLowerCase())],
+  accounts: (a) => (a.sandbox === undefined ? [] : [group('sandbox', a.sandbox)]),
+  tokens: (t) => [group('account', t.accountId)],
 }
 
 // Most groups hold one member (a key's secret, a user's name), so one is kept as an [id, entity]
@@ -79,6 +89,8 @@ export class Indexes {
   readonly users = new Groups(groupsOf.users)
   readonly buckets = new Groups(groupsOf.buckets)
   readonly policies = new Groups(groupsOf.policies)
+  readonly accounts = new Groups(groupsOf.accounts)
+  readonly tokens = new Groups(groupsOf.tokens)
 
   constructor(state: Readonly<State>) {
     for (const collection of indexed) {
@@ -96,7 +108,7 @@ export class Indexes {
   }
 }
 
-const indexed: readonly Indexed[] = ['accessKeys', 'users', 'buckets', 'policies']
+const indexed: readonly Indexed[] = ['accessKeys', 'users', 'buckets', 'policies', 'accounts', 'tokens']
 const isIndexed = (collection: string): collection is Indexed => (indexed as readonly string[]).includes(collection)
 
 const byState = new WeakMap<object, Indexes>()
@@ -177,3 +189,15 @@ export const policiesOf = (state: Readonly<State>, accountId: string): ManagedPo
 /** The managed policy of the account with this name, regardless of case. */
 export const policyNamed = (state: Readonly<State>, accountId: string, name: string): ManagedPolicy | undefined =>
   indexesOf(state).policies.get(group('name', accountId, name.toLowerCase()))[0]
+
+/** Keys of the account, of every namespace. */
+export const keysOfAccount = (state: Readonly<State>, accountId: string): AccessKey[] =>
+  indexesOf(state).accessKeys.get(group('of-account', accountId))
+
+/** Bearer tokens of the account. */
+export const tokensOf = (state: Readonly<State>, accountId: string): ApiToken[] =>
+  indexesOf(state).tokens.get(group('account', accountId))
+
+/** Accounts of the sandbox. */
+export const accountsInSandbox = (state: Readonly<State>, sandboxId: string): Account[] =>
+  indexesOf(state).accounts.get(group('sandbox', sandboxId))

@@ -22,6 +22,8 @@ export interface Account {
   disabled?: boolean
   /** Provider-specific settings (quotas ...), owned by the dialect that made the account. */
   settings?: Record<string, unknown>
+  /** The sandbox the account belongs to; none for the emulator's own accounts. */
+  sandbox?: string
 }
 
 /** A place buckets live in, with the alias and S3 endpoint clients are shown. */
@@ -149,6 +151,17 @@ export interface ApiToken {
   createdAt: string
 }
 
+/**
+ * An isolated tenant for one test: accounts made from a seed of their own (fresh ids and secrets),
+ * which a reset of the sandbox seeds again. What its accounts hold is its own.
+ */
+export interface Sandbox {
+  id: string
+  createdAt: string
+  /** The sandbox's seed, credentials included (seed file format). */
+  seed: unknown
+}
+
 export interface State {
   accounts: Record<string, Account>
   users: Record<string, User>
@@ -156,10 +169,20 @@ export interface State {
   buckets: Record<string, Bucket>
   policies: Record<string, ManagedPolicy>
   tokens: Record<string, ApiToken>
+  sandboxes: Record<string, Sandbox>
   counters: { keySerial: number }
 }
 
 /** @example const state = emptyState() */
 export function emptyState(): State {
-  return { accounts: {}, users: {}, accessKeys: {}, buckets: {}, policies: {}, tokens: {}, counters: { keySerial: 0 } }
+  return {
+    accounts: {},
+    users: {},
+    accessKeys: {},
+    buckets: {},
+    policies: {},
+    tokens: {},
+    sandboxes: {},
+    counters: { keySerial: 0 },
+  }
 }

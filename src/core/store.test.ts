@@ -120,4 +120,19 @@ describe('store transactions', () => {
     expect(core.findKeyForAuth(['linode'], key.id)).toBeUndefined()
     rmSync(dir, { recursive: true })
   })
+
+  test('a state file written before sandboxes loads with none, and keeps those made since', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    const file = join(dir, 'state.json')
+    const { sandboxes: _, ...old } = emptyState()
+    writeFileSync(file, JSON.stringify(old))
+    const store = await openStore({ file })
+    expect(store.snapshot().sandboxes).toEqual({})
+    await store.update((tx) => tx.put('sandboxes', 'sbx-1', { id: 'sbx-1', createdAt: 'now', seed: {} }))
+    await store.close()
+    expect((await openStore({ file })).snapshot().sandboxes).toEqual({
+      'sbx-1': { id: 'sbx-1', createdAt: 'now', seed: {} },
+    })
+    rmSync(dir, { recursive: true })
+  })
 })
