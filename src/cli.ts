@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { banner } from './cli/banner.js'
 import { createProgram, knownEnvironment, type ServeOptions, unknownEnvironment } from './cli/program.js'
 import { EmulatorError } from './core/errors.js'

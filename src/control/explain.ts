@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Core } from '../core/core.js'
 import { EmulatorError, echo } from '../core/errors.js'
 import type { ContextValue } from '../core/evaluator.js'

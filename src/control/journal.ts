@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { RequestRecord } from '../protocol/dispatch.js'
 import { parseJson } from '../protocol/rest/json.js'
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Core } from '../core/core.js'
 import { EmulatorError } from '../core/errors.js'
 import type { Ids } from '../core/ids.js'

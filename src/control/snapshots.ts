@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { EmulatorError, echo } from '../core/errors.js'
 import type { State } from '../core/model.js'
 import type { Store } from '../core/store.js'
