@@ -17,82 +17,134 @@ type EntityIn = {
 // A group name is a JSON array, so that no id or name a client chose can make two groups collide.
 const group = (...parts: (string | null)[]) => JSON.stringify(parts)
 
-/** The groups an entity belongs to, by collection. */
-const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
-  accessKeys: (k) => [
-    group('account', k.namespace, k.accountId),
-    group('owner', k.namespace, k.accountId, k.userId),
-    group('bucket', k.namespace, k.accountId, k.bucketId ?? null),
-    group('secret', k.namespace, k.secret),
-    group('of-account', k.accountId),
-    ...(k.userId !== null ? [group('user', k.userId)] : []),
-    ...(k.bucketId !== undefined ? [group('in-bucket', k.bucketId)] : []),
-    ...(k.policyIds ?? []).map((id) => group('policy', id)),
-  ],
-  users: (u) => [
-    group('account', u.accountId),
-    group('name', u.accountId, u.name.toLowerCase()),
-    ...u.attachedPolicyIds.map((id) => group('policy', id)),
-  ],
-  buckets: (b) => [group('account', b.accountId), group('name', b.name)],
-  policies: (p) => [group('account', p.accountId), group('name', p.accountId, p.name.toLowerCase())],
-  accounts: (a) => (a.sandbox === undefined ? [] : [group('sandbox', a.sandbox)]),
-  tokens: (t) => [group('account', t.accountId)],
+/**
+ * The groups an entity belongs to, by collection, and the fields they are made of: a change that
+ * leaves those fields as they were (a key's last use, a status) leaves the indexes as they are.
+ */
+const indexing: {
+  [C in Indexed]: { fields: readonly (keyof EntityIn[C])[]; groups: (entity: EntityIn[C]) => string[] }
+} = {
+  accessKeys: {
+    fields: ['namespace', 'accountId', 'userId', 'bucketId', 'secret', 'policyIds'],
+    groups: (k) => [
+      group('account', k.namespace, k.accountId),
+      group('owner', k.namespace, k.accountId, k.userId),
+      group('bucket', k.namespace, k.accountId, k.bucketId ?? null),
+      group('secret', k.namespace, k.secret),
+      group('of-account', k.accountId),
+      ...(k.userId !== null ? [group('user', k.userId)] : []),
+      ...(k.bucketId !== undefined ? [group('in-bucket', k.bucketId)] : []),
+      ...(k.policyIds ?? []).map((id) => group('policy', id)),
+    ],
+  },
+  users: {
+    fields: ['accountId', 'name', 'attachedPolicyIds'],
+    groups: (u) => [
+      group('account', u.accountId),
+      group('name', u.accountId, u.name.toLowerCase()),
+      ...u.attachedPolicyIds.map((id) => group('policy', id)),
+    ],
+  },
+  buckets: { fields: ['accountId', 'name'], groups: (b) => [group('account', b.accountId), group('name', b.name)] },
+  policies: {
+    fields: ['accountId', 'name'],
+    groups: (p) => [group('account', p.accountId), group('name', p.accountId, p.name.toLowerCase())],
+  },
+  accounts: { fields: ['sandbox'], groups: (a) => (a.sandbox === undefined ? [] : [group('sandbox', a.sandbox)]) },
+  tokens: { fields: ['accountId'], groups: (t) => [group('account', t.accountId)] },
 }
 
-// Most groups hold one member (a key's secret, a user's name), so one is kept as an [id, entity]
-// pair, far smaller than a Map; a second member turns the group into a Map.
-type Members<E> = readonly [id: string, entity: E] | Map<string, E>
+/** The fields the indexes of a collection are made of (for the test that keeps them true). */
+export const indexedFields = (collection: Indexed): readonly string[] => indexing[collection].fields as string[]
 
-/** Groups of one collection: group name → the members by id. */
+/** The group names of an entity (for the test that keeps `indexedFields` true). */
+export const groupsOf = <C extends Indexed>(collection: C, entity: EntityIn[C]): string[] =>
+  indexing[collection].groups(entity)
+
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => item === b[i]))
+
+// Most groups hold one member (a key's secret, a user's name), so one is kept as its bare id, far
+// smaller than a Set; a second member turns the group into a Set. Members are ids, looked up in the
+// state's record when asked for, so replacing an entity without touching its indexed fields costs nothing.
+type Members = string | Set<string>
+
+/** Groups of one collection: group name → the ids of its members. */
 class Groups<E> {
-  readonly #groups = new Map<string, Members<E>>()
+  readonly #groups = new Map<string, Members>()
 
-  constructor(readonly of: (entity: E) => string[]) {}
+  constructor(
+    readonly of: (entity: E) => string[],
+    readonly fields: readonly string[],
+    readonly record: Readonly<Record<string, E>>,
+  ) {}
 
   add(id: string, entity: E): void {
     for (const name of this.of(entity)) {
       const members = this.#groups.get(name)
-      if (members instanceof Map) members.set(id, entity)
-      else if (!members || members[0] === id) this.#groups.set(name, [id, entity])
-      else this.#groups.set(name, new Map([members, [id, entity]]))
+      if (members instanceof Set) members.add(id)
+      else if (members === undefined || members === id) this.#groups.set(name, id)
+      else this.#groups.set(name, new Set([members, id]))
     }
   }
 
   delete(id: string, entity: E): void {
     for (const name of this.of(entity)) {
       const members = this.#groups.get(name)
-      if (!(members instanceof Map)) {
-        if (members?.[0] === id) this.#groups.delete(name)
+      if (!(members instanceof Set)) {
+        if (members === id) this.#groups.delete(name)
       } else if (members.delete(id) && members.size === 1) {
-        this.#groups.set(name, [...members][0] as [string, E])
+        this.#groups.set(name, members.values().next().value as string)
       }
     }
+  }
+
+  /** Whether the two versions of an entity belong to the same groups. */
+  same(before: E, after: E): boolean {
+    return this.fields.every((field) =>
+      sameValue((before as Record<string, unknown>)[field], (after as Record<string, unknown>)[field]),
+    )
   }
 
   /** The members, in the order they joined (but for a group that was back to one member). */
   get(name: string): E[] {
     const members = this.#groups.get(name)
-    if (!members) return []
-    return members instanceof Map ? [...members.values()] : [members[1]]
+    if (members === undefined) return []
+    if (!(members instanceof Set)) return [this.record[members] as E]
+    const out: E[] = []
+    for (const id of members) out.push(this.record[id] as E)
+    return out
   }
 
   size(name: string): number {
     const members = this.#groups.get(name)
-    return !members ? 0 : members instanceof Map ? members.size : 1
+    return members === undefined ? 0 : members instanceof Set ? members.size : 1
   }
 }
 
-/** The indexes of one state. Members are the stored (frozen) entities themselves. */
+const groupsFor = <C extends Indexed>(state: Readonly<State>, collection: C): Groups<EntityIn[C]> =>
+  new Groups(
+    indexing[collection].groups as (entity: EntityIn[C]) => string[],
+    indexing[collection].fields as readonly string[],
+    state[collection] as Readonly<Record<string, EntityIn[C]>>,
+  )
+
+/** The indexes of one state. Members are ids of the state's own records. */
 export class Indexes {
-  readonly accessKeys = new Groups(groupsOf.accessKeys)
-  readonly users = new Groups(groupsOf.users)
-  readonly buckets = new Groups(groupsOf.buckets)
-  readonly policies = new Groups(groupsOf.policies)
-  readonly accounts = new Groups(groupsOf.accounts)
-  readonly tokens = new Groups(groupsOf.tokens)
+  readonly accessKeys: Groups<AccessKey>
+  readonly users: Groups<User>
+  readonly buckets: Groups<Bucket>
+  readonly policies: Groups<ManagedPolicy>
+  readonly accounts: Groups<Account>
+  readonly tokens: Groups<ApiToken>
 
   constructor(state: Readonly<State>) {
+    this.accessKeys = groupsFor(state, 'accessKeys')
+    this.users = groupsFor(state, 'users')
+    this.buckets = groupsFor(state, 'buckets')
+    this.policies = groupsFor(state, 'policies')
+    this.accounts = groupsFor(state, 'accounts')
+    this.tokens = groupsFor(state, 'tokens')
     for (const collection of indexed) {
       const groups = this[collection] as Groups<unknown>
       for (const [id, entity] of Object.entries(state[collection])) groups.add(id, entity)
@@ -103,6 +155,7 @@ export class Indexes {
   change(collection: string, id: string, before: unknown, after: unknown): void {
     if (!isIndexed(collection)) return
     const groups = this[collection] as Groups<unknown>
+    if (before !== undefined && after !== undefined && groups.same(before, after)) return
     if (before !== undefined) groups.delete(id, before)
     if (after !== undefined) groups.add(id, after)
   }
