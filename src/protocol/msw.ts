@@ -3,7 +3,7 @@ import { type HttpHandler, http } from 'msw'
 import type { SetupServer } from 'msw/node'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES } from './edge.js'
-import { matchOne, type RouteMatch } from './match.js'
+import { matchRoute, type RouteMatch } from './match.js'
 import type { Dialect, Route, WireRequest, WireResponse } from './route.js'
 
 const wireOf = new WeakMap<Request, Promise<WireRequest>>()
@@ -29,6 +29,18 @@ async function readLimited(request: Request): Promise<Buffer | undefined> {
   }
 }
 
+const urlOf = new WeakMap<Request, URL>()
+
+// Every handler of every dialect looks at the request's URL: parsed once.
+function parsedUrl(request: Request): URL {
+  let url = urlOf.get(request)
+  if (!url) {
+    url = new URL(request.url)
+    urlOf.set(request, url)
+  }
+  return url
+}
+
 // MSW hands the predicate and the resolver the same Request; read its body once.
 function toWire(request: Request): Promise<WireRequest> {
   let wire = wireOf.get(request)
@@ -38,11 +50,12 @@ function toWire(request: Request): Promise<WireRequest> {
       request.headers.forEach((value, name) => {
         headers[name] = value
       })
+      const url = parsedUrl(request)
       // fetch() keeps Host out of a Request's headers, yet signatures cover it.
-      headers.host ??= new URL(request.url).host
+      headers.host ??= url.host
       return {
         method: request.method,
-        url: new URL(request.url),
+        url: new URL(url),
         headers,
         body: body ?? Buffer.alloc(0),
         ...(body === undefined && { tooLarge: true }),
@@ -52,6 +65,16 @@ function toWire(request: Request): Promise<WireRequest> {
     wireOf.set(request, wire)
   }
   return wire
+}
+
+// The match the dispatcher would make; a request it cannot make one of is left to the dialect's last
+// handler, whose dispatch answers it in the dialect's error format.
+const matchOf = (dialect: Dialect) => (wire: WireRequest) => {
+  try {
+    return matchRoute(dialect, wire)
+  } catch {
+    return undefined
+  }
 }
 
 // A Fetch Response may not carry a body, even an empty one, with these statuses.
@@ -104,20 +127,25 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
   // Handlers exist at once; a store still being seeded is awaited by the first request.
   const ready = Promise.resolve(deps)
   ready.catch(() => undefined) // a failed seed is reported to the request that awaits it, not as unhandled
-  const matches = new WeakMap<Request, RouteMatch>()
   const serve = async (request: Request, dialect: Dialect, match?: RouteMatch) =>
     toResponse(await dispatch(dialect, await toWire(request), await ready, match), request.method)
   return dialects.flatMap((dialect) => {
-    const onHost = (request: Request) => dialect.hosts.test(new URL(request.url).origin)
+    const onHost = (request: Request) => dialect.hosts.test(parsedUrl(request).origin)
+    // The route a request is for is found once, as the edge port finds it, and not once per handler
+    // (which read an RPC body's operation again for each): each route's handler compares.
+    const routed = new WeakMap<Request, Promise<RouteMatch | undefined>>()
+    const routeOf = (request: Request) => {
+      let match = routed.get(request)
+      if (!match) {
+        match = onHost(request) ? toWire(request).then(matchOf(dialect)) : Promise.resolve(undefined)
+        routed.set(request, match)
+      }
+      return match
+    }
     const perRoute = dialect.routes.map((route: Route<unknown>) =>
       methods[route.method](
-        async ({ request }) => {
-          if (!onHost(request)) return false
-          const match = matchOne([route], await toWire(request))
-          if (match) matches.set(request, match)
-          return match !== undefined
-        },
-        ({ request }) => serve(request, dialect, matches.get(request)),
+        async ({ request }) => (await routeOf(request))?.route === route,
+        async ({ request }) => serve(request, dialect, await routeOf(request)),
       ),
     )
     const fallback = methods.ALL(
