@@ -25,6 +25,8 @@ export interface ControlDeps {
  * @example const controls = createControls(deps); controls.explain({ dialect: 'iam', credential, action, resource })
  */
 export function createControls(deps: ControlDeps) {
+  // Reset may bring back the objects the emulator started with: their bodies stay.
+  deps.core.pinBodies(deps.initial)
   const journal = createJournal(deps.journalSize ?? DEFAULT_JOURNAL_SIZE)
   const faults = createFaults(deps.dialects.map((d) => d.name))
   return {
@@ -39,9 +41,12 @@ export function createControls(deps: ControlDeps) {
     explain: (query: unknown): Explanation => explain(deps, query),
     journal,
     faults,
-    snapshots: createSnapshots(deps.store, () => deps.core.now()),
-    /** Back to the state the emulator started from. */
-    reset: () => deps.store.replace(structuredClone(deps.initial)),
+    snapshots: createSnapshots(deps.store, () => deps.core.now(), deps.core),
+    /** Back to the state the emulator started from; bodies only the state of before referred to are freed. */
+    async reset() {
+      await deps.store.replace(structuredClone(deps.initial))
+      await deps.core.sweepBodies()
+    },
   }
 }
 
