@@ -152,3 +152,50 @@ describe('objects', () => {
     expect(core.ctx.bodies.heldBytes).toBe(0)
   })
 })
+
+describe('objects and transactions', () => {
+  test('a put whose bucket goes while the body streams stores nothing and frees its blob', async () => {
+    const { core, blobs, store } = await setup()
+    async function* slow() {
+      yield bytes('half')
+      await core.deleteBucket(bucket)
+      yield bytes(' and half')
+    }
+    await expect(core.putObject({ bucket, key: 'k', body: slow() })).rejects.toMatchObject({
+      code: 'NotFound',
+      detail: { entity: 'bucket' },
+    })
+    expect((await blobs.list()).size).toBe(0)
+    expect(Object.keys(store.snapshot().objects)).toEqual([])
+    expect(core.ctx.bodies.heldBytes).toBe(0)
+  })
+
+  test('a put refused at commit by If-None-Match (another put won meanwhile) leaves the winner alone', async () => {
+    const { core, blobs } = await setup()
+    async function* slow() {
+      yield bytes('loser')
+      await core.putObject({ bucket, key: 'k', body: chunks('winner') })
+    }
+    await expect(core.putObject({ bucket, key: 'k', body: slow(), ifNoneMatch: '*' })).rejects.toMatchObject({
+      code: 'PreconditionFailed',
+    })
+    expect(await text(core.readObject({ bucket, key: 'k' }).body)).toBe('winner')
+    expect((await blobs.list()).size).toBe(1)
+  })
+
+  test('conditional reads: If-Match and If-None-Match', async () => {
+    const { core } = await setup()
+    const { etag } = await core.putObject({ bucket, key: 'k', body: chunks('x') })
+    expect(() => core.headObject({ bucket, key: 'k', conditions: { ifMatch: '"nope"' } })).toThrow(
+      expect.objectContaining({ code: 'PreconditionFailed' }),
+    )
+    expect(() => core.headObject({ bucket, key: 'k', conditions: { ifNoneMatch: etag } })).toThrow(
+      expect.objectContaining({ code: 'NotModified' }),
+    )
+    expect(core.headObject({ bucket, key: 'k', conditions: { ifMatch: etag, ifNoneMatch: '"other"' } }).etag).toBe(etag)
+    const future = new Date(Date.now() + 60_000)
+    expect(() => core.headObject({ bucket, key: 'k', conditions: { ifModifiedSince: future } })).toThrow(
+      expect.objectContaining({ code: 'NotModified' }),
+    )
+  })
+})
