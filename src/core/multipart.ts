@@ -40,7 +40,7 @@ export interface NewPart extends UploadRef {
   body: AsyncIterable<Uint8Array>
   expectedSize?: number | undefined
   contentMd5?: string | undefined
-  checksums?: Checksums | (() => Checksums) | undefined
+  checksums?: Checksums | (() => Checksums | Promise<Checksums>) | undefined
 }
 
 export interface PartListing {
@@ -97,7 +97,7 @@ export function multipartOps(ctx: CoreContext) {
         contentMd5: input.contentMd5,
       })
       try {
-        const checksums = typeof input.checksums === 'function' ? input.checksums() : { ...input.checksums }
+        const checksums = typeof input.checksums === 'function' ? await input.checksums() : { ...input.checksums }
         return await ctx.store.update(({ state, put }) => {
           const upload = requireUpload(state, input)
           const part: UploadedPart = {

@@ -199,3 +199,27 @@ describe('objects and transactions', () => {
     )
   })
 })
+
+describe('checksums given with a body', () => {
+  test('are stored, and one that only exists after the body may refuse it, storing nothing', async () => {
+    const { core, blobs } = await setup()
+    const put = await core.putObject({
+      bucket,
+      key: 'k',
+      body: chunks('x'),
+      checksums: async () => ({ crc32: 'AAAA' }),
+    })
+    expect(put.checksums).toEqual({ crc32: 'AAAA' })
+    const refused = core.putObject({
+      bucket,
+      key: 'k',
+      body: chunks('y'),
+      checksums: async () => {
+        throw new EmulatorError('DigestMismatch', 'The CRC32 you specified did not match the calculated checksum.')
+      },
+    })
+    await expect(refused).rejects.toMatchObject({ code: 'DigestMismatch' })
+    expect(await text(core.readObject({ bucket, key: 'k' }).body)).toBe('x')
+    expect((await blobs.list()).size).toBe(1)
+  })
+})
