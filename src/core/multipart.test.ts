@@ -168,4 +168,28 @@ describe('multipart uploads', () => {
     expect(next.uploads.map((u) => u.key)).toEqual(['b', 'c'])
     expect(core.listMultipartUploads({ bucket, prefix: 'a/' }).uploads).toHaveLength(2)
   })
+
+  test('UploadPartCopy copies a range of an object into a part, and ends its read when refused', async () => {
+    const { core } = await setup()
+    await core.putObject({ bucket, key: 'src', body: of(Buffer.from('0123456789')) })
+    const upload = await core.createMultipartUpload({ bucket, key })
+    const ref = { bucket, key, uploadId: upload.id }
+    const source = { bucket, key: 'src' }
+    const part = await core.uploadPartCopy({ ...ref, partNumber: 1, source, range: { first: 2, last: 5 } })
+    expect(part).toMatchObject({ size: 4, etag: `"${md5(Buffer.from('2345')).toString('hex')}"` })
+    await expect(
+      core.uploadPartCopy({ ...ref, partNumber: 2, source, sourceConditions: { ifMatch: '"other"' } }),
+    ).rejects.toMatchObject({ code: 'PreconditionFailed' })
+    await expect(core.uploadPartCopy({ ...ref, partNumber: 2, source: { bucket, key: 'none' } })).rejects.toMatchObject(
+      {
+        code: 'NotFound',
+        detail: { entity: 'object' },
+      },
+    )
+    await core.completeMultipartUpload({ ...ref, parts: [{ partNumber: 1, etag: part.etag }] })
+    expect((await bytesOf(core.readObject({ bucket, key }).body)).toString()).toBe('2345')
+    // No read is left holding the source: deleting it frees its bytes.
+    await core.deleteObject(source)
+    expect(core.ctx.bodies.heldBytes).toBe(4)
+  })
 })
