@@ -147,7 +147,10 @@ function randomObjectChange(rnd: Random, tx: Transaction): void {
 }
 
 function randomChange(rnd: Random, tx: Transaction): void {
-  if (rnd() < 0.3) return randomObjectChange(rnd, tx)
+  if (rnd() < 0.3) {
+    randomObjectChange(rnd, tx)
+    return
+  }
   const roll = rnd()
   if (roll < 0.3) tx.put('accessKeys', ...withId(randomKey(rnd)))
   else if (roll < 0.45) tx.remove('accessKeys', `k${Math.floor(rnd() * 40)}`)
