@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import { banner } from './cli/banner.js'
 import { createProgram, knownEnvironment, type ServeOptions, unknownEnvironment } from './cli/program.js'
 import { EmulatorError } from './core/errors.js'
 import { dialects } from './dialects.js'
 import { createEmulator } from './emulator.js'
 import { createLogger, LOG_LEVELS } from './log.js'
+import { version } from './version.js'
 
 const program = await createProgram().parseAsync()
 
@@ -32,6 +34,12 @@ try {
     ...(options.data && { data: options.data }),
   })
   const url = await emulator.listen(options.port)
+  // A person at a terminal gets the mode, dialects and credentials in words; a pipe only the JSON lines.
+  if (process.stdout.isTTY) {
+    const { auth, dialects: served, seeded: credentials } = emulator.controls
+    const controlToken = options.controlToken !== undefined
+    process.stdout.write(banner({ version, url, auth, dialects: served, credentials, controlToken }))
+  }
   // The ready line is printed at every log level: scripts wait for it to learn the URL.
   const announcer =
     options.logLevel === 'silent' || LOG_LEVELS.indexOf(options.logLevel) < LOG_LEVELS.indexOf('info')

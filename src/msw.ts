@@ -21,7 +21,7 @@ export interface HandlerOptions {
 const coreOptions = (options: HandlerOptions) =>
   options.maxObjectBytes !== undefined ? { maxObjectBytes: options.maxObjectBytes } : {}
 
-/** MSW handlers and, beside them, the control surface: explain, journal, snapshots, reset, state. */
+/** MSW handlers and, beside them, the control surface: explain, journal, snapshots, sandboxes, reset, state. */
 export interface MockEmulator extends Controls {
   handlers: HttpHandler[]
 }

@@ -132,7 +132,7 @@ export function createProgram(): Command {
     )
     .addHelpText(
       'after',
-      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}, GET|POST|DELETE /_emu/faults, DELETE /_emu/faults/{id}.',
+      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, GET|POST /_emu/sandboxes, DELETE /_emu/sandboxes/{id}, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}, GET|POST|DELETE /_emu/faults, DELETE /_emu/faults/{id}.',
     )
     .showHelpAfterError()
     // `keyemu explain --control-token T`: an option after a command is that command's, not the server's.

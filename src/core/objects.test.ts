@@ -223,3 +223,35 @@ describe('checksums given with a body', () => {
     expect((await blobs.list()).size).toBe(1)
   })
 })
+
+describe('objects of a sandbox', () => {
+  test('go, with their bodies, when the sandbox is deleted', async () => {
+    const { core, blobs } = await setup()
+    await core.createSandbox({
+      id: 'sbx',
+      seed: {},
+      contents: {
+        ...core.ctx.store.snapshot(),
+        accounts: { s1: { id: 's1', name: 's', realm: 'test', createdAt: 'then', regions: [{ id: 'r1' }] } },
+        users: {},
+        accessKeys: {},
+        buckets: {},
+        policies: {},
+        tokens: {},
+        objects: {},
+        uploads: {},
+        parts: {},
+        sandboxes: {},
+      },
+      max: 10,
+    })
+    await core.createBucket({ accountId: 's1', name: 'inside', region: 'r1', uniqueIn: 'region' })
+    const inside = { accountId: 's1', name: 'inside' }
+    await core.putObject({ bucket: inside, key: 'k', body: chunks('sandboxed') })
+    await core.createMultipartUpload({ bucket: inside, key: 'm' })
+    await core.deleteSandbox('sbx')
+    expect((await blobs.list()).size).toBe(0)
+    const state = core.ctx.store.snapshot()
+    expect([Object.keys(state.objects), Object.keys(state.uploads)]).toEqual([[], []])
+  })
+})
