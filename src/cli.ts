@@ -26,6 +26,7 @@ try {
     host: options.host,
     auth: options.auth,
     journalSize: options.journalSize,
+    maxObjectBytes: options.maxObjectBytes,
     ...(options.controlToken !== undefined && { controlToken: options.controlToken }),
     logger,
     seed: options.seed,

@@ -12,6 +12,7 @@ export interface ServeOptions {
   data?: string
   auth: 'strict' | 'audit' | 'off'
   journalSize: number
+  maxObjectBytes: number
   controlToken?: string
   logLevel: LogLevel
 }
@@ -107,6 +108,15 @@ export function createProgram(): Command {
       new Option('--journal-size <n>', 'how many requests GET /_emu/journal keeps (the oldest go first)')
         .env('KEYEMU_JOURNAL_SIZE')
         .default(10_000)
+        .argParser(positive),
+    )
+    .addOption(
+      new Option(
+        '--max-object-bytes <n>',
+        'the most bytes of object bodies kept at once (in memory, or on disk with --data); a write past it is refused',
+      )
+        .env('KEYEMU_MAX_OBJECT_BYTES')
+        .default(256 * 1024 * 1024, '268435456 (256 MiB)')
         .argParser(positive),
     )
     .addOption(

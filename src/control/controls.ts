@@ -28,6 +28,8 @@ export interface ControlDeps {
  * @example const controls = createControls(deps); controls.explain({ dialect: 'iam', credential, action, resource })
  */
 export function createControls(deps: ControlDeps) {
+  // Reset may bring back the objects the emulator started with: their bodies stay.
+  deps.core.pinBodies(deps.initial)
   const journal = createJournal(deps.journalSize ?? DEFAULT_JOURNAL_SIZE)
   const faults = createFaults(deps.dialects.map((d) => d.name))
   const sandboxes = createSandboxes(deps.core)
@@ -51,13 +53,17 @@ export function createControls(deps: ControlDeps) {
     explain: (query: unknown): Explanation => explain(deps, query),
     journal,
     faults,
-    snapshots: createSnapshots(deps.store, () => deps.core.now()),
+    snapshots: createSnapshots(deps.store, () => deps.core.now(), deps.core),
     sandboxes,
-    /** Back to the state the emulator started from (sandboxes and all); or one sandbox back to its seed. */
-    reset: (options: { sandbox?: string } = {}): Promise<void> =>
-      options.sandbox === undefined
-        ? deps.store.replace(structuredClone(deps.initial))
-        : sandboxes.reset(options.sandbox),
+    /**
+     * Back to the state the emulator started from (sandboxes and all); or one sandbox back to its
+     * seed. Bodies only the state of before referred to are freed.
+     */
+    async reset(options: { sandbox?: string } = {}): Promise<void> {
+      if (options.sandbox !== undefined) return sandboxes.reset(options.sandbox)
+      await deps.store.replace(structuredClone(deps.initial))
+      await deps.core.sweepBodies()
+    },
   }
 }
 

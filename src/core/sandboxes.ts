@@ -1,3 +1,4 @@
+import { removeBucketContents } from './bucket-contents.js'
 import { type CoreContext, nowIso } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import { accountsInSandbox, bucketsOf, keysOfAccount, policiesOf, tokensOf, usersOf } from './indexes.js'
@@ -56,13 +57,14 @@ export function sandboxOps(ctx: CoreContext) {
       return ctx.store.read((state) => structuredClone(requireSandbox(state, id).seed))
     },
 
-    /** Remove the sandbox and everything its accounts hold, in one change. */
+    /** Remove the sandbox and everything its accounts hold (objects too), in one change. */
     async deleteSandbox(id: string): Promise<void> {
       await ctx.store.update((tx) => {
         requireSandbox(tx.state, id)
         removeContents(tx, id)
         tx.remove('sandboxes', id)
       })
+      await ctx.bodies.collect()
     },
 
     /** Replace everything the sandbox holds by `contents` (its seed, seeded again; taken over), in one change. */
@@ -72,6 +74,7 @@ export function sandboxOps(ctx: CoreContext) {
         removeContents(tx, id)
         insertContents(tx, id, contents)
       })
+      await ctx.bodies.collect()
     },
   }
 }
@@ -124,6 +127,7 @@ function insertContents(tx: Transaction, sandboxId: string, contents: State): vo
 
 function removeContents(tx: Transaction, sandboxId: string): void {
   for (const account of accountsInSandbox(tx.state, sandboxId)) {
+    for (const bucket of bucketsOf(tx.state, account.id)) removeBucketContents(tx, bucket.id)
     const held = [
       ['accessKeys', keysOfAccount(tx.state, account.id)],
       ['users', usersOf(tx.state, account.id)],
