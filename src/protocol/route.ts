@@ -67,6 +67,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
 export interface Permission {
   action: string
   resource: string
+  /** Condition keys the operation itself sets (S3's `s3:prefix`, the bucket's `aws:RequestedRegion`). */
+  conditions?: Record<string, string | undefined>
 }
 
 export interface Route<Input = unknown> {
