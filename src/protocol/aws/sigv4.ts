@@ -186,7 +186,13 @@ function canonicalHeaderValue(value: string): string {
     .replace(/^ | $/g, '')
 }
 
-function signingKey(secret: string, day: string, region: string, service: string): Buffer {
+/**
+ * The SigV4 signing key of a secret for one day, region and service (cached): what chunk and trailer
+ * signatures of an aws-chunked body are computed with.
+ *
+ * @example const key = signingKey(secret, claim.amzDate.slice(0, 8), claim.region, claim.service)
+ */
+export function signingKey(secret: string, day: string, region: string, service: string): Buffer {
   // Day, region and service carry no line breaks (readSigV4's patterns), so the id is unambiguous.
   const id = `${day}\n${region}\n${service}\n${secret}`
   let key = signingKeys.get(id)
