@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto'
 import type { Core } from '../../src/core/core.js'
 import { EmulatorError, isEmulatorError } from '../../src/core/errors.js'
+import type { BucketQuery } from '../../src/core/buckets.js'
 import type { Bucket } from '../../src/core/model.js'
 import type { Principal } from '../../src/core/principals.js'
 import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'
@@ -125,6 +126,23 @@ export function bucketPermission(
     resource: s3Arn(bucket.name, key),
     conditions: { 'aws:RequestedRegion': bucket.region, ...conditions },
   }
+}
+
+/** The core's query for the caller's bucket of this name. */
+export function bucketQueryOf(ctx: RouteContext<unknown>, name: string): BucketQuery {
+  const bucket = callerBucket(ctx, name)
+  return { accountId: bucket.accountId, name: bucket.name, region: bucket.region }
+}
+
+/**
+ * Refuse the call, in the words of any denial, unless the caller is allowed this second permission
+ * too (CopyObject reads its source besides writing its target). In audit mode the refusal is logged
+ * by the caller's first permission only.
+ */
+export function requireAlso(ctx: RouteContext<unknown>, permission: Permission): void {
+  const request = rules.request(ctx, permission)
+  const decision = ctx.core.authorize(ctx.principal, request)
+  if (decision.effect !== 'allow') throw rules.denial(ctx, request, decision)
 }
 
 /**

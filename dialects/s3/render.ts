@@ -52,6 +52,7 @@ const S3_CODE_STATUS: Record<string, number> = {
   MetadataTooLarge: 400,
   InvalidURI: 400,
   MissingContentLength: 411,
+  NotImplemented: 501,
   XAmzContentSHA256Mismatch: 400,
 }
 const refined: Record<string, [status: number, code: string]> = {
