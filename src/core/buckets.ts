@@ -1,3 +1,4 @@
+import { bucketHasContents, removeBucketContents } from './bucket-contents.js'
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import { bucketsNamed, bucketsOf, keysOfBucket } from './indexes.js'
@@ -72,20 +73,32 @@ export function bucketOps(ctx: CoreContext) {
       })
     },
 
-    /** Refused while keys belong to the bucket, unless `force`, which deletes them with it. */
+    /**
+     * Refused while objects, multipart uploads (InUse, reason 'not-empty') or keys (InUse) belong to
+     * the bucket, unless `force`, which deletes them with it.
+     */
     async deleteBucket(query: BucketQuery, options: { force?: boolean } = {}): Promise<Bucket> {
-      return ctx.store.update(({ state, remove }) => {
-        const bucket = requireBucket(state, query)
-        const keys = keysOfBucket(state, bucket.id)
+      const deleted = await ctx.store.update((tx) => {
+        const bucket = requireBucket(tx.state, query)
+        if (!options.force && bucketHasContents(tx.state, bucket.id)) {
+          throw new EmulatorError('InUse', `The bucket ${bucket.name} is not empty; delete its objects first.`, {
+            entity: 'bucket',
+            reason: 'not-empty',
+          })
+        }
+        const keys = keysOfBucket(tx.state, bucket.id)
         if (keys.length > 0 && !options.force) {
           throw new EmulatorError('InUse', `The bucket ${bucket.name} still has access keys; delete them first.`, {
             entity: 'bucket',
           })
         }
-        for (const key of keys) remove('accessKeys', key.id)
-        remove('buckets', bucket.id)
+        removeBucketContents(tx, bucket.id)
+        for (const key of keys) tx.remove('accessKeys', key.id)
+        tx.remove('buckets', bucket.id)
         return structuredClone(bucket)
       })
+      await ctx.bodies.collect()
+      return deleted
     },
   }
 }
@@ -129,7 +142,7 @@ export function findBucket(state: Readonly<State>, query: BucketQuery): Bucket |
   )
 }
 
-function requireBucket(state: Readonly<State>, query: BucketQuery): Bucket {
+export function requireBucket(state: Readonly<State>, query: BucketQuery): Bucket {
   const bucket = findBucket(state, query)
   if (!bucket) {
     throw new EmulatorError('NotFound', `The bucket ${echo(query.name)} does not exist.`, {

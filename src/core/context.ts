@@ -1,3 +1,4 @@
+import type { Bodies } from './bodies.js'
 import type { Clock } from './clock.js'
 import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
@@ -10,6 +11,8 @@ export interface CoreContext {
   store: Store
   clock: Clock
   ids: Ids
+  /** Where object bodies are kept. */
+  bodies: Bodies
 }
 
 export const nowIso = (ctx: CoreContext): string => ctx.clock.now().toISOString()

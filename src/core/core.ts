@@ -1,4 +1,6 @@
 import { accessKeyOps } from './access-keys.js'
+import { type BlobStore, memoryBlobs } from './blobs.js'
+import { Bodies, DEFAULT_MAX_OBJECT_BYTES } from './bodies.js'
 import { bucketOps } from './buckets.js'
 import { type Clock, systemClock } from './clock.js'
 import { type CoreContext, requireAccount } from './context.js'
@@ -9,7 +11,9 @@ import { keyAccessOps } from './key-access.js'
 import { keyPolicyOps } from './key-policies.js'
 import { keySecretOps } from './key-secrets.js'
 import { managedAccountOps } from './managed-accounts.js'
-import type { Account, ApiToken } from './model.js'
+import type { Account, ApiToken, State } from './model.js'
+import { multipartOps } from './multipart.js'
+import { objectOps } from './objects.js'
 import { policyOps } from './policies.js'
 import { type Authorization, authorize, type Principal } from './principals.js'
 import { entry, type Store } from './store.js'
@@ -19,6 +23,10 @@ export interface CoreOptions {
   store: Store
   clock?: Clock
   ids?: Ids
+  /** Where object bodies go (in memory unless given: `fileBlobs(dir)` keeps them on disk). */
+  blobs?: BlobStore
+  /** The most bytes of object bodies kept at once (256 MiB unless given). */
+  maxObjectBytes?: number
 }
 
 /**
@@ -33,6 +41,11 @@ export function createCore(options: CoreOptions) {
     store: options.store,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? createIds(),
+    bodies: new Bodies(
+      options.blobs ?? memoryBlobs(),
+      () => options.store.read((state) => state),
+      options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+    ),
   }
   return {
     ctx,
@@ -44,6 +57,17 @@ export function createCore(options: CoreOptions) {
     ...bucketOps(ctx),
     ...keyAccessOps(ctx),
     ...managedAccountOps(ctx),
+    ...objectOps(ctx),
+    ...multipartOps(ctx),
+
+    /**
+     * Free every stored body the state does not refer to: on start (a crash's leftovers) and after
+     * the state was replaced whole (reset, snapshot restore) or a snapshot let go.
+     */
+    sweepBodies: (): Promise<void> => ctx.bodies.sweep(),
+
+    /** Keep the bodies a copy of the state (a snapshot) refers to, until the returned function is called. */
+    pinBodies: (state: Readonly<State>): (() => void) => ctx.bodies.pin(state),
 
     now: () => ctx.clock.now(),
 

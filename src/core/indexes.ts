@@ -1,11 +1,28 @@
-import type { AccessKey, Bucket, ManagedPolicy, State, User } from './model.js'
+import { SortedKeys } from './key-order.js'
+import type {
+  AccessKey,
+  Bucket,
+  ManagedPolicy,
+  MultipartUpload,
+  State,
+  StoredObject,
+  UploadedPart,
+  User,
+} from './model.js'
 
 // What requests look entities up by, so that a lookup costs the same with 100 or 100,000 stored
 // entities. The store keeps them: every put and remove of a transaction (and its undo) passes
 // through `change`, and a replaced or loaded state gets indexes built afresh.
 
-type Indexed = 'accessKeys' | 'users' | 'buckets' | 'policies'
-type EntityIn = { accessKeys: AccessKey; users: User; buckets: Bucket; policies: ManagedPolicy }
+type Indexed = 'accessKeys' | 'users' | 'buckets' | 'policies' | 'uploads' | 'parts'
+type EntityIn = {
+  accessKeys: AccessKey
+  users: User
+  buckets: Bucket
+  policies: ManagedPolicy
+  uploads: MultipartUpload
+  parts: UploadedPart
+}
 
 // A group name is a JSON array, so that no id or name a client chose can make two groups collide.
 const group = (...parts: (string | null)[]) => JSON.stringify(parts)
@@ -28,6 +45,8 @@ const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
   ],
   buckets: (b) => [group('account', b.accountId), group('name', b.name)],
   policies: (p) => [group('account', p.accountId), group('name', p.accountId, p.name.toLowerCase())],
+  uploads: (u) => [group('bucket', u.bucketId)],
+  parts: (p) => [group('upload', p.uploadId)],
 }
 
 // Most groups hold one member (a key's secret, a user's name), so one is kept as an [id, entity]
@@ -79,24 +98,80 @@ export class Indexes {
   readonly users = new Groups(groupsOf.users)
   readonly buckets = new Groups(groupsOf.buckets)
   readonly policies = new Groups(groupsOf.policies)
+  readonly uploads = new Groups(groupsOf.uploads)
+  readonly parts = new Groups(groupsOf.parts)
+  /** Keys of each bucket's objects, sorted for listing. */
+  readonly objectKeys = new Map<string, SortedKeys>()
+  /** How many objects and parts refer to each blob (copies share blobs). */
+  readonly blobRefs = new Map<string, number>()
+  /** Blobs whose last reference went since the last `takeReleased`: candidates for freeing. */
+  readonly #released = new Set<string>()
 
   constructor(state: Readonly<State>) {
     for (const collection of indexed) {
       const groups = this[collection] as Groups<unknown>
       for (const [id, entity] of Object.entries(state[collection])) groups.add(id, entity)
     }
+    const keys = new Map<string, string[]>()
+    for (const object of Object.values(state.objects)) {
+      const of = keys.get(object.bucketId)
+      if (of) of.push(object.key)
+      else keys.set(object.bucketId, [object.key])
+      this.#refer(object, 1)
+    }
+    for (const [bucketId, of] of keys) this.objectKeys.set(bucketId, SortedKeys.of(of))
+    for (const part of Object.values(state.parts)) this.#refer(part, 1)
   }
 
   /** Record that the entity under `id` went from `before` to `after` (undefined: absent). */
   change(collection: string, id: string, before: unknown, after: unknown): void {
+    if (collection === 'objects')
+      this.#objectChange(before as StoredObject | undefined, after as StoredObject | undefined)
+    if (collection === 'parts' || collection === 'objects') {
+      if (after !== undefined) this.#refer(after as StoredObject | UploadedPart, 1)
+      if (before !== undefined) this.#refer(before as StoredObject | UploadedPart, -1)
+    }
     if (!isIndexed(collection)) return
     const groups = this[collection] as Groups<unknown>
     if (before !== undefined) groups.delete(id, before)
     if (after !== undefined) groups.add(id, after)
   }
+
+  /** The blobs released since the last call; the caller frees those still unreferenced. */
+  takeReleased(): string[] {
+    const out = [...this.#released]
+    this.#released.clear()
+    return out
+  }
+
+  #objectChange(before: StoredObject | undefined, after: StoredObject | undefined): void {
+    if (before && !after) {
+      const keys = this.objectKeys.get(before.bucketId)
+      keys?.delete(before.key)
+      if (keys?.size === 0) this.objectKeys.delete(before.bucketId)
+    } else if (after && !before) {
+      const keys = this.objectKeys.get(after.bucketId) ?? new SortedKeys()
+      this.objectKeys.set(after.bucketId, keys)
+      keys.add(after.key)
+    }
+  }
+
+  #refer(holder: StoredObject | UploadedPart, by: 1 | -1): void {
+    const blobs = 'body' in holder ? holder.body.map((s) => s.blob) : [holder.blob]
+    for (const blob of blobs) {
+      const count = (this.blobRefs.get(blob) ?? 0) + by
+      if (count > 0) {
+        this.blobRefs.set(blob, count)
+        this.#released.delete(blob)
+      } else {
+        this.blobRefs.delete(blob)
+        this.#released.add(blob)
+      }
+    }
+  }
 }
 
-const indexed: readonly Indexed[] = ['accessKeys', 'users', 'buckets', 'policies']
+const indexed: readonly Indexed[] = ['accessKeys', 'users', 'buckets', 'policies', 'uploads', 'parts']
 const isIndexed = (collection: string): collection is Indexed => (indexed as readonly string[]).includes(collection)
 
 const byState = new WeakMap<object, Indexes>()
@@ -177,3 +252,27 @@ export const policiesOf = (state: Readonly<State>, accountId: string): ManagedPo
 /** The managed policy of the account with this name, regardless of case. */
 export const policyNamed = (state: Readonly<State>, accountId: string, name: string): ManagedPolicy | undefined =>
   indexesOf(state).policies.get(group('name', accountId, name.toLowerCase()))[0]
+
+const NO_KEYS: readonly string[] = []
+
+/** Keys of the bucket's objects, in UTF-8 binary order (the index's own array: do not change it). */
+export const objectKeysOf = (state: Readonly<State>, bucketId: string): readonly string[] =>
+  indexesOf(state).objectKeys.get(bucketId)?.keys ?? NO_KEYS
+
+/** Multipart uploads in progress in the bucket. */
+export const uploadsOf = (state: Readonly<State>, bucketId: string): MultipartUpload[] =>
+  indexesOf(state).uploads.get(group('bucket', bucketId))
+
+/** How many multipart uploads are in progress in the bucket. */
+export const uploadCountOf = (state: Readonly<State>, bucketId: string): number =>
+  indexesOf(state).uploads.size(group('bucket', bucketId))
+
+/** Parts uploaded so far to the upload, in no particular order. */
+export const partsOf = (state: Readonly<State>, uploadId: string): UploadedPart[] =>
+  indexesOf(state).parts.get(group('upload', uploadId))
+
+/** Whether any object or part of the state refers to the blob. */
+export const refersToBlob = (state: Readonly<State>, blob: string): boolean => indexesOf(state).blobRefs.has(blob)
+
+/** Every blob the state refers to. */
+export const blobsOf = (state: Readonly<State>): Iterable<string> => indexesOf(state).blobRefs.keys()

@@ -149,6 +149,67 @@ export interface ApiToken {
   createdAt: string
 }
 
+/** A stretch of an object's body: one stored blob (a PutObject body, an uploaded part). */
+export interface BodySegment {
+  blob: string
+  size: number
+}
+
+/** Headers stored with an object and answered on every read of it. */
+export interface ObjectHeaders {
+  contentType?: string
+  contentEncoding?: string
+  contentDisposition?: string
+  contentLanguage?: string
+  cacheControl?: string
+  expires?: string
+}
+
+/** Checksums of a body by algorithm (`crc32`, `crc32c`, `crc64nvme`, `sha1`, `sha256`): base64 digests. */
+export type Checksums = Record<string, string>
+
+/** An object of a bucket: its metadata here, its bytes in the blob store. Stored under `objectId(bucketId, key)`. */
+export interface StoredObject {
+  bucketId: string
+  key: string
+  size: number
+  /** Quoted, as answered: `"<hex md5>"`, or `"<hex md5 of the part md5s>-<parts>"` for a multipart object. */
+  etag: string
+  lastModified: string
+  headers: ObjectHeaders
+  /** User metadata, names lowercased. */
+  metadata: Record<string, string>
+  checksums: Checksums
+  /** The body, in order (one segment per part of a multipart object); segments may be shared by copies. */
+  body: BodySegment[]
+  /** How many parts it was assembled from, for a multipart object. */
+  parts?: number
+}
+
+/** A multipart upload in progress. Stored under its id. */
+export interface MultipartUpload {
+  id: string
+  bucketId: string
+  key: string
+  initiatedAt: string
+  headers: ObjectHeaders
+  metadata: Record<string, string>
+  /** The checksum algorithm the upload was created with, if any. */
+  checksumAlgorithm?: string
+}
+
+/** One part of a multipart upload. Stored under `partId(uploadId, number)`. */
+export interface UploadedPart {
+  uploadId: string
+  number: number
+  size: number
+  /** Quoted hex MD5 of the part. */
+  etag: string
+  lastModified: string
+  checksums: Checksums
+  blob: string
+}
+
 export interface State {
   accounts: Record<string, Account>
   users: Record<string, User>
@@ -156,10 +217,30 @@ export interface State {
   buckets: Record<string, Bucket>
   policies: Record<string, ManagedPolicy>
   tokens: Record<string, ApiToken>
+  objects: Record<string, StoredObject>
+  uploads: Record<string, MultipartUpload>
+  parts: Record<string, UploadedPart>
   counters: { keySerial: number }
 }
 
 /** @example const state = emptyState() */
 export function emptyState(): State {
-  return { accounts: {}, users: {}, accessKeys: {}, buckets: {}, policies: {}, tokens: {}, counters: { keySerial: 0 } }
+  return {
+    accounts: {},
+    users: {},
+    accessKeys: {},
+    buckets: {},
+    policies: {},
+    tokens: {},
+    objects: {},
+    uploads: {},
+    parts: {},
+    counters: { keySerial: 0 },
+  }
 }
+
+/** The id an object is stored under: bucket ids never hold a `/`, so no two (bucket, key) pairs share one. */
+export const objectId = (bucketId: string, key: string): string => `${bucketId}/${key}`
+
+/** The id a part is stored under. */
+export const partId = (uploadId: string, number: number): string => `${uploadId}/${number}`

@@ -81,6 +81,7 @@ function deepFreeze<T>(value: T): T {
 
 // A state as the store holds it: every entity frozen, and indexed.
 function heldState(state: State): State {
+  withObjectCollections(state)
   for (const [name, records] of Object.entries(state)) {
     if (name !== 'counters') for (const entity of Object.values(records as object)) deepFreeze(entity)
   }
@@ -170,6 +171,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       throw new EmulatorError('InvalidInput', `${file} does not hold a keyemu state`, { field: file })
     // Changes acknowledged after the file was last written (the process was killed, not stopped).
     const logged = ChangeLog.read(`${file}.changes`)
+    withObjectCollections(db.data)
     replay(db.data as unknown as Record<string, Record<string, unknown>>, logged)
     withKeyNamespaces(db.data)
     heldState(db.data)
@@ -254,6 +256,14 @@ function withKeyNamespaces(state: State): void {
       key.namespace = entry(state.accounts, key.accountId)?.realm ?? ''
     }
   }
+}
+
+// A state written before objects were kept: it has none.
+function withObjectCollections(state: State): void {
+  const partial = state as Partial<State>
+  partial.objects ??= {}
+  partial.uploads ??= {}
+  partial.parts ??= {}
 }
 
 function isState(value: unknown): value is State {
