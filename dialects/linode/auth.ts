@@ -4,6 +4,7 @@ import type { Account } from '../../src/core/model.js'
 import { principalOfKey } from '../../src/core/principals.js'
 import { authenticateBearer, scopeAuthorization, tokenPrincipal } from '../../src/protocol/rest/bearer.js'
 import type { AuthContext, Permission, RouteContext } from '../../src/protocol/route.js'
+import { LINODE_KEYS } from '../../src/protocol/storage-keys.js'
 import { permissionsOf } from './render.js'
 
 /** The realm of the accounts this dialect serves. */
@@ -14,9 +15,6 @@ export const LINODE_REALM = 'linode'
  * With auth off, every request is the first Linode account.
  */
 export const authenticate = (ctx: AuthContext) => authenticateBearer(ctx, { realm: LINODE_REALM, schemes: ['Bearer'] })
-
-/** Linode's Object Storage keys: S3 credentials for Linode's clusters, never AWS credentials. */
-export const LINODE_KEYS = 'linode'
 
 /**
  * Tokens are judged by their OAuth scopes; an Object Storage key by its `bucket_access` entries.
@@ -56,3 +54,5 @@ export function accountOf(ctx: RouteContext<unknown>): Account {
 export function findRegion(account: Account, idOrCluster: string) {
   return account.regions.find((r) => r.id === idOrCluster) ?? account.regions.find((r) => r.alias === idOrCluster)
 }
+
+export { LINODE_KEYS }

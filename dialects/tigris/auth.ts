@@ -5,11 +5,10 @@ import type { Account } from '../../src/core/model.js'
 import { type Principal, principalOfKey } from '../../src/core/principals.js'
 import { type HmacHeaderNames, hmacClaim, NonceCache, verifyHmacClaim } from '../../src/protocol/rest/hmac-headers.js'
 import type { AuthContext, AuthorizationRules, Permission, RouteContext } from '../../src/protocol/route.js'
+import { TIGRIS_KEYS } from '../../src/protocol/storage-keys.js'
 
 /** The realm of the partner (provider) accounts and of the organizations they manage. */
 export const TIGRIS_REALM = 'tigris'
-/** Tigris access keys (tid_/tsec_), usable only through this dialect. */
-export const TIGRIS_KEYS = 'tigris'
 
 export const SIGNED_HEADERS: HmacHeaderNames = {
   time: 'x-tigris-time',
@@ -152,3 +151,5 @@ export function actorMay(ctx: RouteContext<unknown>, permission: Permission): bo
   const principal = authorization.principal?.(ctx) ?? ctx.principal
   return ctx.core.authorize(principal, permission).effect === 'allow'
 }
+
+export { TIGRIS_KEYS }

@@ -42,6 +42,11 @@ export function bucketOps(ctx: CoreContext) {
       })
     },
 
+    /** Every bucket of this name, of any account: whose it is decides how a data-plane call is refused. */
+    listBucketsNamed(name: string): Bucket[] {
+      return ctx.store.read((state) => bucketsNamed(state, name).map((b) => structuredClone(b)))
+    },
+
     /** Buckets of the account (of one region when given), oldest first. */
     listBuckets(accountId: string, region?: string): Bucket[] {
       return ctx.store.read((state) =>

@@ -1,8 +1,10 @@
-import type { Duplex } from 'node:stream'
+import { type Duplex, Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { EmulatorError } from '../core/errors.js'
-import type { DispatchDeps } from './dispatch.js'
-import { BODY_LIMIT_BYTES, serveEdge } from './edge.js'
+import { type DispatchDeps, dispatch } from './dispatch.js'
+import { BODY_LIMIT_BYTES, pickDialect, serveEdge } from './edge.js'
+import { streamingMatch } from './match.js'
 import { renderNeutralError } from './neutral-error.js'
 import type { Dialect, WireRequest, WireResponse } from './route.js'
 
@@ -20,15 +22,26 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
   app.set('etag', false)
   app.set('query parser', false)
   // One middleware reads the body itself: cheaper than body-parser on every request, and a body over
-  // the limit still gets an answer in the dialect's own error format.
+  // the limit still gets an answer in the dialect's own error format. A route that takes its body as a
+  // stream (an object upload) gets the request itself, unread and without the limit.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    readBody(req)
-      .then(async ({ body, tooLarge }) => {
-        const wire = { ...toWire(req, body), ...(tooLarge && { tooLarge }) }
-        const answer = (await control(wire)) ?? (await serveEdge(dialects, wire, deps))
+    const head = toWire(req, EMPTY)
+    const dialect = head.url.pathname.startsWith('/_emu/') ? undefined : pickDialect(dialects, head)
+    const streamed = dialect && streamingMatch(dialect, head)
+    const answered = streamed
+      ? dispatch(dialect, { ...head, stream: req }, deps, streamed).then((answer) => ({
+          answer,
+          unread: !req.readableEnded,
+        }))
+      : readBody(req).then(async ({ body, tooLarge }) => {
+          const wire = { ...head, body, ...(tooLarge && { tooLarge }) }
+          return { answer: (await control(wire)) ?? (await serveEdge(dialects, wire, deps)), unread: tooLarge }
+        })
+    answered
+      .then(({ answer, unread }) => {
         if (answer.drop) return void req.socket.destroy()
         // A body left unread is not worth reading: the connection closes after the answer.
-        write(res, answer, req.method, tooLarge)
+        return write(res, answer, req.method, unread)
       })
       .catch(next)
   })
@@ -37,19 +50,24 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
     deps.logger?.error({ err }, 'unexpected failure outside any dialect')
     const answer = renderNeutralError(new EmulatorError('Internal', 'The request processing has failed.'), '')
     if (res.headersSent) res.destroy()
-    else write(res, answer, 'GET', false)
+    else void write(res, answer, 'GET', false)
   })
   return app
 }
 
 // Written as is: Express's send() would add a charset to content types providers send bare.
-function write(res: Response, answer: WireResponse, method: string, close: boolean): void {
+async function write(res: Response, answer: WireResponse, method: string, close: boolean): Promise<void> {
+  const { body } = answer
+  const streamed = typeof body !== 'string' && !(body instanceof Uint8Array)
+  const length = answer.headers['content-length'] ?? (streamed ? undefined : String(Buffer.byteLength(body)))
   res.writeHead(answer.status, {
     ...answer.headers,
-    'content-length': Buffer.byteLength(answer.body),
+    ...(length !== undefined && { 'content-length': length }),
     ...(close && { connection: 'close' }),
   })
-  res.end(method === 'HEAD' ? undefined : answer.body)
+  if (method === 'HEAD' || !streamed) return void res.end(method === 'HEAD' ? undefined : body)
+  // A body that fails half-way cannot be taken back: the client sees the connection cut short.
+  await pipeline(Readable.from(body), res).catch(() => res.destroy())
 }
 
 /**
@@ -138,6 +156,15 @@ function toWire(req: Request, body: Buffer): WireRequest {
     url: requestUrl(req.originalUrl, headers.host),
     headers,
     body,
+    rawPath: rawPathOf(req.originalUrl),
     remoteAddress: req.socket.remoteAddress,
   }
+}
+
+// The path of an origin-form target as sent; an absolute-form target's path after its authority.
+function rawPathOf(target: string): string {
+  const path = target.startsWith('/') ? target : target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '')
+  const end = path.search(/[?#]/)
+  const raw = end === -1 ? path : path.slice(0, end)
+  return raw.startsWith('/') ? raw : `/${raw}`
 }

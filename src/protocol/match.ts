@@ -14,6 +14,11 @@ function matcher(route: Route<unknown>): (path: string) => Record<string, string
     const source = route.path
       .split('/')
       .map((seg) => {
+        // A last `*` takes the rest of the path, slashes and all, undecoded (S3's object keys).
+        if (seg === '*') {
+          names.push('*')
+          return '(.*)'
+        }
         if (!seg.startsWith(':')) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
         names.push(seg.slice(1))
         return '([^/]+)'
@@ -25,7 +30,8 @@ function matcher(route: Route<unknown>): (path: string) => Record<string, string
       if (!found) return undefined
       const params: Record<string, string> = {}
       names.forEach((name, i) => {
-        params[name] = decodeURIComponent(found[i + 1] ?? '')
+        const value = found[i + 1] ?? ''
+        params[name] = name === '*' ? value : decodeURIComponent(value)
       })
       return params
     }
@@ -70,4 +76,33 @@ export function matchOne(routes: Route<unknown>[], req: WireRequest): RouteMatch
     if (params && (!route.when || route.when(req))) return { route, params }
   }
   return undefined
+}
+
+const headMatched = new WeakMap<Dialect, boolean>()
+
+/**
+ * Whether a dialect's routes are told apart from a request's head alone: true for a dialect with a
+ * route that takes its body as a stream (see `Route.streamBody`).
+ *
+ * @example if (matchesOnHead(s3)) matchRoute(s3, headOnly)
+ */
+export function matchesOnHead(dialect: Dialect): boolean {
+  let streams = headMatched.get(dialect)
+  if (streams === undefined) {
+    streams = dialect.routes.some((route) => route.streamBody)
+    headMatched.set(dialect, streams)
+  }
+  return streams
+}
+
+/**
+ * The route of a request whose body that route takes as a stream, judged from the request's head
+ * (its body not read yet), or undefined when the body is to be read whole first.
+ *
+ * @example const match = streamingMatch(s3, head); if (match) head.stream = incoming
+ */
+export function streamingMatch(dialect: Dialect, head: WireRequest): RouteMatch | undefined {
+  if (!matchesOnHead(dialect)) return undefined
+  const match = matchRoute(dialect, head)
+  return match?.route.streamBody ? match : undefined
 }

@@ -3,9 +3,10 @@ import { type HttpHandler, http } from 'msw'
 import type { SetupServer } from 'msw/node'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES } from './edge.js'
-import { matchRoute, type RouteMatch } from './match.js'
-import type { Dialect, Route, WireRequest, WireResponse } from './route.js'
+import { matchesOnHead, matchRoute, type RouteMatch } from './match.js'
+import type { Dialect, Route, WireBody, WireRequest, WireResponse } from './route.js'
 
+const headOf = new WeakMap<Request, WireRequest>()
 const wireOf = new WeakMap<Request, Promise<WireRequest>>()
 
 // The body up to the limit: a larger one is not read to its end.
@@ -41,27 +42,32 @@ function parsedUrl(request: Request): URL {
   return url
 }
 
+// The request without its body: enough to match a route of a dialect that matches on heads.
+function toHead(request: Request): WireRequest {
+  let head = headOf.get(request)
+  if (!head) {
+    const headers: Record<string, string> = {}
+    request.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    // fetch() keeps Host out of a Request's headers, yet signatures cover it.
+    const url = new URL(parsedUrl(request))
+    headers.host ??= url.host
+    head = { method: request.method, url, headers, body: Buffer.alloc(0), remoteAddress: '127.0.0.1' }
+    headOf.set(request, head)
+  }
+  return head
+}
+
 // MSW hands the predicate and the resolver the same Request; read its body once.
 function toWire(request: Request): Promise<WireRequest> {
   let wire = wireOf.get(request)
   if (!wire) {
-    wire = readLimited(request).then((body) => {
-      const headers: Record<string, string> = {}
-      request.headers.forEach((value, name) => {
-        headers[name] = value
-      })
-      const url = parsedUrl(request)
-      // fetch() keeps Host out of a Request's headers, yet signatures cover it.
-      headers.host ??= url.host
-      return {
-        method: request.method,
-        url: new URL(url),
-        headers,
-        body: body ?? Buffer.alloc(0),
-        ...(body === undefined && { tooLarge: true }),
-        remoteAddress: '127.0.0.1',
-      }
-    })
+    wire = readLimited(request).then((body) => ({
+      ...toHead(request),
+      body: body ?? Buffer.alloc(0),
+      ...(body === undefined && { tooLarge: true }),
+    }))
     wireOf.set(request, wire)
   }
   return wire
@@ -77,6 +83,28 @@ const matchOf = (dialect: Dialect) => (wire: WireRequest) => {
   }
 }
 
+const NO_BYTES: AsyncIterable<Uint8Array> = (async function* () {})()
+
+// A streamed route reads the Request's own body as it arrives, never a clone of it.
+function streamOf(request: Request): AsyncIterable<Uint8Array> {
+  return (request.body as AsyncIterable<Uint8Array> | null) ?? NO_BYTES
+}
+
+function fetchBody(body: WireBody): BodyInit {
+  if (typeof body === 'string' || body instanceof Uint8Array) return body as BodyInit
+  const chunks = body[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next()
+      if (done) controller.close()
+      else controller.enqueue(value)
+    },
+    async cancel() {
+      await chunks.return?.()
+    },
+  })
+}
+
 // A Fetch Response may not carry a body, even an empty one, with these statuses.
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
@@ -84,7 +112,7 @@ function toResponse(res: WireResponse, method: string): Response {
   // What fetch sees of a connection closed without an answer: a network error.
   if (res.drop) return Response.error()
   const bodiless = method === 'HEAD' || NULL_BODY_STATUSES.has(res.status)
-  return new Response(bodiless ? null : res.body, { status: res.status, headers: res.headers })
+  return new Response(bodiless ? null : fetchBody(res.body), { status: res.status, headers: res.headers })
 }
 
 /**
@@ -127,8 +155,13 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
   // Handlers exist at once; a store still being seeded is awaited by the first request.
   const ready = Promise.resolve(deps)
   ready.catch(() => undefined) // a failed seed is reported to the request that awaits it, not as unhandled
-  const serve = async (request: Request, dialect: Dialect, match?: RouteMatch) =>
-    toResponse(await dispatch(dialect, await toWire(request), await ready, match), request.method)
+  // A dialect that matches on heads is matched before its body is read, so that a route taking its
+  // body as a stream gets it unread; any other request is read (up to the limit) first.
+  const serve = async (request: Request, dialect: Dialect, matched?: RouteMatch) => {
+    const match = matched ?? (matchesOnHead(dialect) ? matchOf(dialect)(toHead(request)) : undefined)
+    const wire = match?.route.streamBody ? { ...toHead(request), stream: streamOf(request) } : await toWire(request)
+    return toResponse(await dispatch(dialect, wire, await ready, match), request.method)
+  }
   return dialects.flatMap((dialect) => {
     const onHost = (request: Request) => dialect.hosts.test(parsedUrl(request).origin)
     // The route a request is for is found once, as the edge port finds it, and not once per handler
@@ -137,7 +170,9 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
     const routeOf = (request: Request) => {
       let match = routed.get(request)
       if (!match) {
-        match = onHost(request) ? toWire(request).then(matchOf(dialect)) : Promise.resolve(undefined)
+        if (!onHost(request)) match = Promise.resolve(undefined)
+        else if (matchesOnHead(dialect)) match = Promise.resolve(matchOf(dialect)(toHead(request)))
+        else match = toWire(request).then(matchOf(dialect))
         routed.set(request, match)
       }
       return match

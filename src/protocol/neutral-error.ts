@@ -1,6 +1,6 @@
 import type { EmulatorError, ErrorCode } from '../core/errors.js'
 import { jsonResponse } from './rest/json.js'
-import type { WireResponse } from './route.js'
+import type { TextResponse } from './route.js'
 
 // keyemu's own answers (the /_emu control plane, a request no dialect claims) have no provider to
 // copy: a JSON body `{"error": code, "message"}` with the status HTTP gives the kind of problem.
@@ -37,6 +37,6 @@ export const HTTP_STATUSES: Readonly<Record<ErrorCode, number>> = {
  *
  * @example renderNeutralError(new EmulatorError('NotFound', 'No control endpoint GET /_emu/x.'), requestId)
  */
-export function renderNeutralError(err: EmulatorError, requestId: string, extra: object = {}): WireResponse {
+export function renderNeutralError(err: EmulatorError, requestId: string, extra: object = {}): TextResponse {
   return jsonResponse(HTTP_STATUSES[err.code], { error: err.code, message: err.message, requestId, ...extra })
 }

@@ -10,19 +10,40 @@ export interface WireRequest {
   url: URL
   /** Header names in lower case. */
   headers: Record<string, string>
+  /** The body, read whole up to the size limit; empty when the route takes it as a `stream`. */
   body: Buffer
+  /**
+   * The body as it arrives, for a route that declares `streamBody` (object uploads): read it once, at
+   * most; it is never buffered whole and has no size limit of the transport's.
+   */
+  stream?: AsyncIterable<Uint8Array>
+  /**
+   * The path exactly as the client sent it, where the URL parser would resolve `.` and `..` segments
+   * (the Express server knows it; MSW sees a URL already parsed). S3 keys and S3 signatures use it.
+   */
+  rawPath?: string
   /** Set when the body was over the size limit and was not read. */
   tooLarge?: boolean
   remoteAddress?: string
 }
 
+/** A response body: text, bytes, or bytes as they come (a stored object), which the transport streams. */
+export type WireBody = string | Uint8Array | AsyncIterable<Uint8Array>
+
 export interface WireResponse {
   status: number
+  /**
+   * Header names in lower case. A `content-length` given here is sent as is (a HEAD answer names the
+   * size of a body it leaves off, a streamed body its size); otherwise the transport counts the body.
+   */
   headers: Record<string, string>
-  body: string
+  body: WireBody
   /** Close the connection without answering (an injected fault). */
   drop?: boolean
 }
+
+/** An answer whose body is text: every management API's (JSON, XML). */
+export type TextResponse = WireResponse & { body: string }
 
 /**
  * strict: verify credentials and refuse what the evaluator denies; audit: the same, but a denied call
@@ -46,6 +67,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
 export interface Permission {
   action: string
   resource: string
+  /** Condition keys the operation itself sets (S3's `s3:prefix`, the bucket's `aws:RequestedRegion`). */
+  conditions?: Record<string, string | undefined>
 }
 
 export interface Route<Input = unknown> {
@@ -56,6 +79,12 @@ export interface Route<Input = unknown> {
   operation: string
   /** A further test for RPC dialects whose operations share a method and path. */
   when?: (req: WireRequest) => boolean
+  /**
+   * Take the body as `req.stream` instead of having it read whole (object uploads). Every route of a
+   * dialect that has such a route must then be told apart without reading the body (by method, path,
+   * query and headers), since the transport matches before it decides whether to read.
+   */
+  streamBody?: boolean
   /** Turn the request into the operation's input; throw an EmulatorError('InvalidInput') for bad input. */
   parse?: (req: WireRequest, params: Record<string, string>) => Input
   /**

@@ -12,6 +12,8 @@ export const AWS_REALM = 'aws'
 export interface SigV4Expectation {
   /** The signing name the credential scope must carry. */
   service: string
+  /** The key namespaces whose keys may sign (the AWS credentials unless said). */
+  namespaces?: readonly string[]
 }
 
 /** How far a signature's time may be from the server's clock (AWS allows 15 minutes either way). */
@@ -33,7 +35,7 @@ export async function authenticateSigV4(ctx: AuthContext, expect: SigV4Expectati
     throw new EmulatorError('MissingCredentials', 'Request is missing Authentication Token')
   }
   if (typeof claim === 'string') throw new EmulatorError('MalformedCredentials', claim)
-  const key = ctx.core.findKeyForAuth(AWS_CREDENTIALS, claim.accessKeyId)
+  const key = ctx.core.findKeyForAuth(expect.namespaces ?? AWS_CREDENTIALS, claim.accessKeyId)
   if (key?.status !== 'Active') {
     throw new EmulatorError('UnknownCredentials', 'The security token included in the request is invalid.')
   }
@@ -78,6 +80,11 @@ function checkFreshness(claim: SigV4Claim, now: Date): void {
       throw new EmulatorError(
         'ExpiredCredentials',
         `Signature expired: ${expiry} is now earlier than ${amzDateOf(now)}.`,
+        {
+          presigned: true,
+          expires: expiry,
+          serverTime: amzDateOf(now),
+        },
       )
     }
     if (signedAt.getTime() - at > CLOCK_SKEW_MS) {

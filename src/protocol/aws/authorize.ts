@@ -8,7 +8,7 @@ import { AWS_CREDENTIALS } from './key-shape.js'
 const callerArn = (ctx: RouteContext<unknown>): string => callerIdentity(ctx.core, ctx.principal).arn
 
 // Built only when a statement has a condition or a policy variable: most calls never need it.
-function awsRequest(ctx: RouteContext<unknown>, { action, resource }: Permission): RequestContext {
+function awsRequest(ctx: RouteContext<unknown>, { action, resource, conditions }: Permission): RequestContext {
   const { core, principal, req } = ctx
   const context = () => {
     const user = principal.userId ? core.getUserById(principal.userId) : undefined
@@ -23,6 +23,7 @@ function awsRequest(ctx: RouteContext<unknown>, { action, resource }: Permission
       'aws:PrincipalAccount': principal.accountId,
       'aws:RequestedRegion': principal.keyUse?.region,
       'aws:PrincipalArn': callerArn(ctx),
+      ...conditions,
     }
   }
   return { action, resource, context }
@@ -30,11 +31,15 @@ function awsRequest(ctx: RouteContext<unknown>, { action, resource }: Permission
 
 /**
  * How AWS dialects are judged: IAM-style requests with AWS's global condition keys, refused with
- * AWS's AccessDenied message naming the caller, action and resource; an access key id names the caller.
+ * AWS's AccessDenied message naming the caller, action and resource; an access key id (of `namespaces`)
+ * names the caller. Condition keys a permission sets itself override the global ones.
  *
  * @example authorization: awsAuthorization()
  */
-export function awsAuthorization(describe?: AuthorizationRules['describe']): AuthorizationRules {
+export function awsAuthorization(
+  describe?: AuthorizationRules['describe'],
+  namespaces: readonly string[] = AWS_CREDENTIALS,
+): AuthorizationRules {
   return {
     request: awsRequest,
     denial(ctx, { action, resource }, decision) {
@@ -46,7 +51,7 @@ export function awsAuthorization(describe?: AuthorizationRules['describe']): Aut
       )
     },
     caller(core, { accessKeyId }) {
-      const key = accessKeyId === undefined ? undefined : core.findKeyForAuth(AWS_CREDENTIALS, accessKeyId)
+      const key = accessKeyId === undefined ? undefined : core.findKeyForAuth(namespaces, accessKeyId)
       return key && principalOfKey(key)
     },
     ...(describe && { describe }),

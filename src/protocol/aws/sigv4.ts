@@ -113,9 +113,14 @@ function payloadHashOf(req: WireRequest, claim: SigV4Claim): string | undefined 
   const presigned = claim.expiresIn !== undefined
   const claimed =
     (presigned ? presignedContentSha256(req.url.searchParams) : undefined) ?? req.headers['x-amz-content-sha256']
-  if (claimed === undefined) return presigned && claim.service === 's3' ? UNSIGNED_PAYLOAD : sha256Hex(req.body)
+  if (claimed === undefined) {
+    if (presigned && claim.service === 's3') return UNSIGNED_PAYLOAD
+    return req.stream ? undefined : sha256Hex(req.body)
+  }
   if (claimed === UNSIGNED_PAYLOAD) return claimed
-  // STREAMING-* (aws-chunked bodies, each chunk signed) belongs to the S3 data plane, not served yet.
+  // A streamed body is not here yet: the signature covers the client's word, and the route that reads
+  // the body checks the word against it (a hash, or the STREAMING-* forms of aws-chunked bodies).
+  if (req.stream) return claimed
   return claimed === sha256Hex(req.body) ? claimed : undefined
 }
 
@@ -136,7 +141,10 @@ function canonicalRequest(req: WireRequest, claim: SigV4Claim, payloadHash: stri
     if (value === undefined) return undefined
     lines.push(`${name}:${canonicalHeaderValue(value)}`)
   }
-  const path = canonicalPath(req.url.pathname, claim.service)
+  const path = canonicalPath(
+    claim.service === 's3' ? (req.rawPath ?? req.url.pathname) : req.url.pathname,
+    claim.service,
+  )
   const query = canonicalQuery(req.url.searchParams)
   return `${req.method}\n${path}\n${query}\n${lines.join('\n')}\n\n${names.join(';')}\n${payloadHash}`
 }
@@ -144,7 +152,7 @@ function canonicalRequest(req: WireRequest, claim: SigV4Claim, payloadHash: stri
 /**
  * S3 signs the path as sent (encoded once, not normalized: `uriEscapePath: false` in the SDKs); every
  * other service signs it without empty segments and percent-encoded again. Dot segments need no work
- * here: the URL parser has resolved them, as the SDKs do before signing.
+ * for those: the URL parser has resolved them, as the SDKs do before signing; S3 signs the raw path.
  */
 function canonicalPath(pathname: string, service: string): string {
   if (service === 's3' || pathname === '/') return pathname

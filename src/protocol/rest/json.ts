@@ -1,6 +1,6 @@
 import type * as z from 'zod'
 import { EmulatorError, echo, MAX_PROBLEMS } from '../../core/errors.js'
-import type { WireRequest, WireResponse } from '../route.js'
+import type { TextResponse, WireRequest } from '../route.js'
 
 // The JSON-over-REST wire that Linode, Tigris and Bird share: JSON bodies in, JSON out, every
 // problem of a request reported at once with the path of the field at fault.
@@ -26,7 +26,7 @@ export function invalidInput(problems: Problem[]): EmulatorError {
 }
 
 /** A JSON answer. @example jsonResponse(200, { data: [] }) */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): WireResponse {
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): TextResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }
 }
 

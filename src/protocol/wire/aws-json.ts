@@ -2,7 +2,7 @@ import * as z from 'zod'
 import { EmulatorError, echo } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
 import { type JsonObject, readJsonObject } from '../rest/json.js'
-import { type Permission, type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
+import { type Permission, type Route, type RouteContext, route, type TextResponse, type WireRequest } from '../route.js'
 
 // AWS JSON 1.0/1.1 (the wire of Lightsail, DynamoDB, Kinesis, ...): every operation is `POST /`,
 // named by the X-Amz-Target header `<TargetPrefix>.<Operation>`, with a JSON object in and out.
@@ -43,7 +43,7 @@ export function awsJson(
   body: JsonObject,
   requestId: string,
   version: AwsJsonVersion = '1.1',
-): WireResponse {
+): TextResponse {
   return {
     status,
     headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amzn-requestid': requestId },
@@ -64,7 +64,7 @@ export function awsJsonError(
   requestId: string,
   extra: JsonObject = {},
   version: AwsJsonVersion = '1.1',
-): WireResponse {
+): TextResponse {
   const res = awsJson(status, { __type: type, message, ...extra }, requestId, version)
   res.headers['x-amzn-errortype'] = type
   return res

@@ -1,7 +1,7 @@
 import type * as z from 'zod'
 import { EmulatorError, type ErrorCode, echo, isEmulatorError } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
-import { type Permission, type Route, type RouteContext, route, type WireRequest, type WireResponse } from '../route.js'
+import { type Permission, type Route, type RouteContext, route, type TextResponse, type WireRequest } from '../route.js'
 import { type XmlObject, type XmlValue, xmlDocument } from './xml.js'
 
 export type { XmlObject, XmlValue } from './xml.js'
@@ -188,7 +188,7 @@ export function queryResponse(
   operation: string,
   result: XmlObject | undefined,
   requestId: string,
-): WireResponse {
+): TextResponse {
   const body: XmlObject = { '@_xmlns': namespace }
   if (result) body[`${operation}Result`] = result
   body.ResponseMetadata = { RequestId: requestId }
@@ -239,12 +239,12 @@ export function queryError(
   code: string,
   message: string,
   requestId: string,
-): WireResponse {
+): TextResponse {
   const error = { Type: status >= 500 ? 'Receiver' : 'Sender', Code: code, Message: message }
   return xml(status, 'ErrorResponse', { '@_xmlns': namespace, Error: error, RequestId: requestId }, requestId)
 }
 
-function xml(status: number, root: string, document: XmlObject, requestId: string): WireResponse {
+function xml(status: number, root: string, document: XmlObject, requestId: string): TextResponse {
   return {
     status,
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
