@@ -87,6 +87,34 @@ export const iamTarget: FuzzTarget = {
   credentialMutations: AWS_CREDENTIAL_MUTATIONS,
 }
 
+export const stsTarget: FuzzTarget = {
+  dialect: 'sts',
+  origin: 'https://sts.us-east-1.amazonaws.com',
+  templates: [
+    {
+      method: 'POST',
+      path: '/',
+      headers: { ...FORM },
+      form: [
+        ['Action', 'GetCallerIdentity'],
+        ['Version', '2011-06-15'],
+      ],
+    },
+    {
+      method: 'POST',
+      path: '/',
+      headers: { ...FORM },
+      form: [
+        ['Action', 'AssumeRole'],
+        ['Version', '2011-06-15'],
+      ],
+    },
+  ],
+  send: (draft, endpoint, how) => sendSigned(draft, endpoint, how, 'sts'),
+  envelopeProblem: xmlEnvelopeProblem,
+  credentialMutations: AWS_CREDENTIAL_MUTATIONS,
+}
+
 const lightsailCall = (operation: string, body: unknown): Draft => ({
   method: 'POST',
   path: '/',
@@ -247,6 +275,7 @@ export const PATHS: Record<string, readonly string[]> = {
     '/_emu/x',
   ],
   iam: AWS_PATHS,
+  sts: AWS_PATHS,
   lightsail: AWS_PATHS,
   linode: [
     '/v4//object-storage/keys',
@@ -322,4 +351,12 @@ export const s3Target: FuzzTarget = {
   credentialMutations: AWS_CREDENTIAL_MUTATIONS,
 }
 
-export const targets: FuzzTarget[] = [iamTarget, lightsailTarget, linodeTarget, birdTarget, tigrisTarget, s3Target]
+export const targets: FuzzTarget[] = [
+  iamTarget,
+  stsTarget,
+  lightsailTarget,
+  linodeTarget,
+  birdTarget,
+  tigrisTarget,
+  s3Target,
+]
