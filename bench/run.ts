@@ -32,9 +32,23 @@ interface SteadyFigures {
 
 interface MswFigures {
   createHandlersMedianMs: number
-  keyemuMedianMs: number
-  staticMedianMs: number
-  calls: number
+  calls: { id: string; name: string; keyemuMedianMs: number; staticMedianMs: number }[]
+  callsEach: number
+}
+
+/** The calls the in-process child measures (its arguments). */
+const MSW_CALLS = ['iam', 's3']
+
+/**
+ * `--only <text>`: just the load rows whose name contains it (and the in-process call of that
+ * dialect), with the ceilings, for checking a few rows without the whole run.
+ */
+function onlyArg(): string | undefined {
+  const at = process.argv.indexOf('--only')
+  if (at === -1) return undefined
+  const text = process.argv[at + 1]
+  if (!text) throw new Error('--only needs the text a row name contains, e.g. --only s3')
+  return text
 }
 
 interface DataFigures {
@@ -98,6 +112,50 @@ async function ceiling(kind: 'http' | 'express'): Promise<LoadFigures> {
   }
 }
 
+type Result = { name: string; figures: LoadFigures; note?: string }
+type MswRow = MswFigures['calls'][number] & { ratio: number }
+
+function printTable(
+  http: LoadFigures,
+  express: LoadFigures,
+  results: Result[],
+  ceilings: { http: number; express: number },
+): void {
+  const header = [
+    pad('scenario', 38),
+    lpad('req/s', 8),
+    lpad('p50 ms', 7),
+    lpad('p99 ms', 7),
+    lpad('non2xx', 6),
+    lpad('errors', 6),
+    lpad('×http', 7),
+    lpad('×express', 9),
+  ].join(' ')
+  console.log(header)
+  console.log('-'.repeat(header.length))
+  console.log(row('ceiling: bare node:http (constant 200)', http))
+  console.log(row('ceiling: bare Express 5 (constant)', express))
+  for (const r of results) console.log(row(r.name, r.figures, ceilings))
+  console.log()
+  console.log('  latencies come from autocannon at 1 ms resolution')
+  for (const r of results) if (r.note) console.log(`  ${r.name}: ${r.note}`)
+}
+
+function printMsw(msw: MswFigures & { loadAverage: number }, rows: MswRow[]): void {
+  console.log(`\nin-process MSW (${msw.callsEach} calls each, alternating blocks; load ${msw.loadAverage}):`)
+  for (const r of rows) {
+    console.log(
+      `  ${r.name}: keyemu/msw ${r.keyemuMedianMs} ms, static handler ${r.staticMedianMs} ms median (×${fix(r.ratio, 2)}, keyemu's share ${fix(r.keyemuMedianMs - r.staticMedianMs, 2)} ms)`,
+    )
+  }
+  console.log(`  createHandlers() ${msw.createHandlersMedianMs} ms`)
+}
+
+function printRowTargets(rows: { name: string; min: number; ratio: number }[]): void {
+  for (const r of rows)
+    console.log(`  ${mark(r.ratio >= r.min)}  ${r.name} = ${fix(r.ratio, 2)}× Express (target ≥ ${r.min}×)`)
+}
+
 const warningsAtStart: string[] = []
 
 /** Run one of the bench's child scripts for its figures, with the 1-min load average once it is done. */
@@ -115,6 +173,11 @@ async function childFigures<T>(
 }
 
 async function main() {
+  const only = onlyArg()
+  const selected = only ? scenarios.filter((s) => s.name.includes(only)) : scenarios
+  if (selected.length === 0)
+    throw new Error(`--only ${only}: no row's name contains it; rows: ${scenarios.map((s) => s.name).join('; ')}`)
+  const mswCalls = only ? MSW_CALLS.filter((id) => only.startsWith(id)) : MSW_CALLS
   await checkSigners()
   const load = `${LOAD.connections} keep-alive connections, pipelining ${LOAD.pipelining}, ${LOAD.warmupSeconds} s warm-up + ${LOAD.seconds} s measured per row`
   console.log(`keyemu bench — node ${process.version}, autocannon in this process, each server in its own child`)
@@ -134,8 +197,8 @@ async function main() {
   const express = await ceiling('express')
   console.log(`${fix(express.rps)} req/s`)
 
-  const results: { name: string; figures: LoadFigures; note?: string; target?: boolean }[] = []
-  for (const scenario of scenarios) {
+  const results: (Result & { target?: boolean; minVsExpress?: number })[] = []
+  for (const scenario of selected) {
     process.stdout.write(`keyemu: ${scenario.name} … `)
     const { child, url } = await startKeyemu('silent')
     try {
@@ -148,10 +211,32 @@ async function main() {
         figures,
         ...(scenario.note && { note: scenario.note }),
         ...(scenario.target && { target: true }),
+        ...(scenario.minVsExpress !== undefined && { minVsExpress: scenario.minVsExpress }),
       })
     } finally {
       await stop(child)
     }
+  }
+
+  const msw =
+    mswCalls.length > 0
+      ? await childFigures<MswFigures>(
+          `in-process: SDK ${mswCalls.join(', ')} calls through keyemu/msw vs one static MSW handler`,
+          './msw-child.js',
+          mswCalls,
+        )
+      : undefined
+  const mswRows = (msw?.calls ?? []).map((c) => ({ ...c, ratio: c.keyemuMedianMs / c.staticMedianMs }))
+  const ceilings = { http: http.rps, express: express.rps }
+  const rowTargets = results.flatMap((r) =>
+    r.minVsExpress === undefined ? [] : [{ name: r.name, min: r.minVsExpress, ratio: r.figures.rps / express.rps }],
+  )
+  if (only) {
+    printTable(http, express, results, ceilings)
+    if (msw) printMsw(msw, mswRows)
+    console.log('\ntargets:')
+    printRowTargets(rowTargets)
+    return
   }
 
   process.stdout.write(`cold start ×${COLD_STARTS} … `)
@@ -173,10 +258,6 @@ async function main() {
   await stop(capped.child)
   console.log('done')
 
-  const msw = await childFigures<MswFigures>(
-    'in-process: SDK ListAccessKeys through keyemu/msw vs one static MSW handler',
-    './msw-child.js',
-  )
   const steady = await childFigures<SteadyFigures>(
     `heap: steady create/delete for ${STEADY_SECONDS} s`,
     './steady-child.js',
@@ -186,25 +267,7 @@ async function main() {
   const data = await childFigures<DataFigures>('--data: creates with 10,000 keys stored', './data-child.js')
   console.log()
 
-  const ceilings = { http: http.rps, express: express.rps }
-  const header = [
-    pad('scenario', 38),
-    lpad('req/s', 8),
-    lpad('p50 ms', 7),
-    lpad('p99 ms', 7),
-    lpad('non2xx', 6),
-    lpad('errors', 6),
-    lpad('×http', 7),
-    lpad('×express', 9),
-  ].join(' ')
-  console.log(header)
-  console.log('-'.repeat(header.length))
-  console.log(row('ceiling: bare node:http (constant 200)', http))
-  console.log(row('ceiling: bare Express 5 (constant)', express))
-  for (const r of results) console.log(row(r.name, r.figures, ceilings))
-  console.log()
-  console.log('  latencies come from autocannon at 1 ms resolution')
-  for (const r of results) if (r.note) console.log(`  ${r.name}: ${r.note}`)
+  printTable(http, express, results, ceilings)
 
   const warnings: string[] = [...warningsAtStart]
   for (const [name, f] of [['node:http', http], ['Express', express], ...results.map((r) => [r.name, r.figures])] as [
@@ -255,11 +318,7 @@ async function main() {
     `  create median ${data.medianMs} ms, p90 ${data.p90Ms} ms (load ${data.loadAverage}); state file plain JSON holding every key after a clean stop: ${data.plainJsonAfterStop}`,
   )
 
-  const mswRatio = msw.keyemuMedianMs / msw.staticMedianMs
-  console.log(`\nin-process MSW (${msw.calls} calls each, alternating blocks; load ${msw.loadAverage}):`)
-  console.log(
-    `  SDK ListAccessKeys: keyemu/msw ${msw.keyemuMedianMs} ms, static handler ${msw.staticMedianMs} ms median (×${fix(mswRatio, 2)}, keyemu's share ${fix(msw.keyemuMedianMs - msw.staticMedianMs, 2)} ms); createHandlers() ${msw.createHandlersMedianMs} ms`,
-  )
+  if (msw) printMsw(msw, mswRows)
 
   console.log('\ntargets:')
   console.log(
@@ -282,12 +341,16 @@ async function main() {
   console.log(
     `  ${mark(data.medianMs < TARGET.dataCreateMs && data.plainJsonAfterStop)}  --data create median ${data.medianMs} ms with ${data.keys} keys (target < ${TARGET.dataCreateMs} ms)`,
   )
-  console.log(
-    `  ${mark(mswRatio <= TARGET.mswRatio)}  SDK call through keyemu/msw ×${fix(mswRatio, 2)} a static MSW handler (target ≤ ${TARGET.mswRatio})`,
-  )
-  console.log(
-    `  ${mark(msw.createHandlersMedianMs < TARGET.createHandlersMs)}  createHandlers() ${msw.createHandlersMedianMs} ms (target < ${TARGET.createHandlersMs} ms)`,
-  )
+  printRowTargets(rowTargets)
+  for (const r of mswRows) {
+    console.log(
+      `  ${mark(r.ratio <= TARGET.mswRatio)}  ${r.name} through keyemu/msw ×${fix(r.ratio, 2)} a static MSW handler (target ≤ ${TARGET.mswRatio})`,
+    )
+  }
+  if (msw)
+    console.log(
+      `  ${mark(msw.createHandlersMedianMs < TARGET.createHandlersMs)}  createHandlers() ${msw.createHandlersMedianMs} ms (target < ${TARGET.createHandlersMs} ms)`,
+    )
   for (const w of warnings) console.log(`WARNING: ${w}`)
 
   const round = (f: LoadFigures) => ({
@@ -333,6 +396,18 @@ async function main() {
       },
       coldStartMs: { value: Math.round(coldMedian), max: TARGET.coldStartMs, pass: coldMedian < TARGET.coldStartMs },
       rssMb: { value: memory.rssMb, max: TARGET.rssMb, pass: memory.rssMb < TARGET.rssMb },
+      rows: rowTargets.map((r) => ({
+        name: r.name,
+        vsExpress: Number(fix(r.ratio, 3)),
+        min: r.min,
+        pass: r.ratio >= r.min,
+      })),
+      msw: mswRows.map((r) => ({
+        name: r.name,
+        ratio: Number(fix(r.ratio, 3)),
+        max: TARGET.mswRatio,
+        pass: r.ratio <= TARGET.mswRatio,
+      })),
     },
     warnings,
   }

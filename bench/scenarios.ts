@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import type autocannon from 'autocannon'
-import { iamBody, iamCall, LIGHTSAIL_WIRE, lightsailCall, presign, signSync } from './sigv4.js'
+import { iamBody, iamCall, LIGHTSAIL_WIRE, lightsailCall, presign, s3Call, signS3, signSync } from './sigv4.js'
 
 export interface Target {
   /** http://127.0.0.1:port */
@@ -19,6 +19,8 @@ export interface Scenario {
   note?: string
   /** The scenario the ≥ 0.7 × Express target (issue 13) applies to. */
   target?: boolean
+  /** A row's own target, as a share of bare Express's req/s (issue 13). */
+  minVsExpress?: number
   setup?(t: Target): Promise<void>
   requests(t: Target, run: string): Promise<autocannon.Request[]>
 }
@@ -137,6 +139,53 @@ function keyChain(
     },
   ]
 }
+
+const S3_BUCKET = '/bench-bucket'
+const KIB = 1024
+const MIB = 1024 * 1024
+
+/** `count` copies of S3 requests signed a second apart, each signed as @aws-sdk/client-s3 signs. */
+function s3Requests(
+  t: Target,
+  calls: { operation: 'GetObject' | 'PutObject'; body?: Buffer }[],
+  path: string,
+  count: number,
+): autocannon.Request[] {
+  const now = Date.now()
+  return Array.from({ length: count }, (_, i) =>
+    calls.map(({ operation, body }) => {
+      const req = signS3(t.host, operation, path, body, new Date(now - i * 1000))
+      return { ...req, ...(req.body && { body: req.body }) } as autocannon.Request
+    }),
+  ).flat()
+}
+
+function s3PutGet(size: number, label: string): Scenario {
+  const path = `${S3_BUCKET}/put-get-${label}`
+  const body = Buffer.alloc(size, 'k')
+  return {
+    name: `s3 PutObject+GetObject ${label} (signed)`,
+    note: `${label} object, path-style; 16 PUT+GET pairs signed as client-s3 signs (payload hash, CRC32 on the upload, checksum mode on the read), replayed in turn; a PUT and its GET count as 2 requests`,
+    setup: (t) => s3Call(t.url, 'CreateBucket', S3_BUCKET),
+    requests: async (t) => s3Requests(t, [{ operation: 'PutObject', body }, { operation: 'GetObject' }], path, 16),
+  }
+}
+
+/** The S3 data plane's rows: uploads and reads of small and large objects, and small reads alone. */
+export const s3Scenarios: Scenario[] = [
+  s3PutGet(KIB, '1 KiB'),
+  s3PutGet(MIB, '1 MiB'),
+  {
+    name: 's3 GetObject 1 KiB (signed)',
+    note: `${PRESIGNED} GETs of one 1 KiB object signed as client-s3 signs, replayed in turn`,
+    minVsExpress: 0.6,
+    async setup(t) {
+      await s3Call(t.url, 'CreateBucket', S3_BUCKET)
+      await s3Call(t.url, 'PutObject', `${S3_BUCKET}/get-1k`, Buffer.alloc(KIB, 'k'))
+    },
+    requests: async (t) => s3Requests(t, [{ operation: 'GetObject' }], `${S3_BUCKET}/get-1k`, PRESIGNED),
+  },
+]
 
 export const scenarios: Scenario[] = [
   {
@@ -270,6 +319,7 @@ export const scenarios: Scenario[] = [
       ]
     },
   },
+  ...s3Scenarios,
 ]
 
 /** A create-then-delete pair for a JSON API whose keys are deleted at `<collection>/<id>`. */

@@ -114,6 +114,8 @@ const MESSAGES: Partial<Record<string, string>> = {
   BucketAlreadyOwnedByYou: 'Your previous request to create the named bucket succeeded and you already own it.',
   BucketAlreadyExists:
     'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+  SlowDown: 'Please reduce your request rate.',
+  InternalError: 'We encountered an internal error. Please try again.',
 }
 
 /** S3's request id: 16 upper-case hex digits, from the dispatcher's id. */

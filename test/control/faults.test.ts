@@ -1,15 +1,25 @@
 import { IAMClient, IAMServiceException, ListUsersCommand, ServiceFailureException } from '@aws-sdk/client-iam'
 import { GetBucketsCommand, LightsailClient, LightsailServiceException } from '@aws-sdk/client-lightsail'
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3ServiceException,
+} from '@aws-sdk/client-s3'
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts'
 import { expect, test } from 'vitest'
 import { ROOT } from '../support/aws-signing.js'
 import { BIRD, ORG, TOKEN } from '../support/bird.js'
 import { failure } from '../support/failure.js'
 import { userWithKey } from '../support/iam-user.js'
+import { s3Client } from '../support/s3.js'
 import { forEachTransport } from '../support/transports.js'
 
 const IAM = 'https://iam.amazonaws.com'
 const LIGHTSAIL = 'https://lightsail.us-east-1.amazonaws.com'
 const LINODE = 'https://api.linode.com'
+const STS = 'https://sts.us-east-1.amazonaws.com'
 
 forEachTransport('faults', (t) => {
   const iam = (maxAttempts: number, credentials = ROOT) =>
@@ -94,6 +104,91 @@ forEachTransport('faults', (t) => {
       }),
     ).rejects.toThrow(TypeError)
     expect(t.controls.journal.list()[0]).toMatchObject({ fault: drop.id, status: 0 })
+  })
+
+  test("S3: SlowDown 503 in S3's XML; the SDK retries an upload and a read, the journal shows each throttled call and its retry", async () => {
+    const s3 = (maxAttempts: number) => s3Client(t, { config: { maxAttempts } })
+    await s3(1).send(new CreateBucketCommand({ Bucket: 'faulted' }))
+    const object = { Bucket: 'faulted', Key: 'a.txt' }
+    t.controls.faults.arm({ dialect: 's3', operation: 'GetObject', kind: 'error', error: 'Throttled' })
+    const slowDown = await failure(s3(1).send(new GetObjectCommand(object)), S3ServiceException)
+    expect([slowDown.name, slowDown.$metadata.httpStatusCode, slowDown.message]).toEqual([
+      'SlowDown',
+      503,
+      'Please reduce your request rate.',
+    ])
+    // The upload's body is sent again on the retry, whole.
+    const put = t.controls.faults.arm({ dialect: 's3', operation: 'PutObject', kind: 'error', error: 'Throttled' })
+    const stored = await s3(3).send(new PutObjectCommand({ ...object, Body: 'hello, again' }))
+    expect(stored.$metadata.attempts).toBe(2)
+    const get = t.controls.faults.arm({ dialect: 's3', operation: 'GetObject', kind: 'error', error: 'Throttled' })
+    const read = await s3(3).send(new GetObjectCommand(object))
+    expect([read.$metadata.attempts, await read.Body?.transformToString()]).toEqual([2, 'hello, again'])
+    for (const [operation, fault] of [
+      ['PutObject', put],
+      ['GetObject', get],
+    ] as const) {
+      const [retry, throttled] = t.controls.journal.list({ operation })
+      expect(throttled).toMatchObject({ dialect: 's3', status: 503, fault: fault.id })
+      expect(retry).toMatchObject({ dialect: 's3', status: 200 })
+      expect(retry?.fault).toBeUndefined()
+    }
+    expect(t.controls.faults.list()).toEqual([])
+  })
+
+  test('S3: ServiceUnavailable 503 and InternalError 500 as the SDK models them; a HEAD gets the status alone', async () => {
+    const s3 = s3Client(t)
+    await s3.send(new CreateBucketCommand({ Bucket: 'faulted' }))
+    await s3.send(new PutObjectCommand({ Bucket: 'faulted', Key: 'a.txt', Body: 'x' }))
+    const object = { Bucket: 'faulted', Key: 'a.txt' }
+    t.controls.faults.arm({ dialect: 's3', kind: 'error', error: 'ServiceUnavailable' })
+    const unavailable = await failure(s3.send(new GetObjectCommand(object)), S3ServiceException)
+    expect([unavailable.name, unavailable.$metadata.httpStatusCode]).toEqual(['ServiceUnavailable', 503])
+    t.controls.faults.arm({ dialect: 's3', kind: 'error', error: 'Internal' })
+    const internal = await failure(s3.send(new GetObjectCommand(object)), S3ServiceException)
+    expect([internal.name, internal.$metadata.httpStatusCode, internal.message]).toEqual([
+      'InternalError',
+      500,
+      'We encountered an internal error. Please try again.',
+    ])
+    t.controls.faults.arm({ dialect: 's3', operation: 'HeadObject', kind: 'error', error: 'Internal' })
+    const head = await failure(s3.send(new HeadObjectCommand(object)), S3ServiceException)
+    expect(head.$metadata.httpStatusCode).toBe(500)
+    expect(
+      t.controls.journal
+        .list()
+        .slice(0, 3)
+        .map((e) => [e.operation, e.status]),
+    ).toEqual([
+      ['HeadObject', 500],
+      ['GetObject', 500],
+      ['GetObject', 503],
+    ])
+  })
+
+  test('STS: Throttling in its Query XML, retried by the SDK; ServiceUnavailable and InternalFailure', async () => {
+    const sts = (maxAttempts: number) =>
+      new STSClient({ endpoint: t.endpoint(STS), region: 'us-east-1', credentials: ROOT, maxAttempts })
+    const fault = t.controls.faults.arm({ dialect: 'sts', kind: 'error', error: 'Throttled', times: 2 })
+    const throttling = await failure(sts(1).send(new GetCallerIdentityCommand({})), STSServiceException)
+    expect([throttling.name, throttling.$metadata.httpStatusCode, throttling.message]).toEqual([
+      'Throttling',
+      400,
+      'Rate exceeded',
+    ])
+    const { Account, $metadata } = await sts(3).send(new GetCallerIdentityCommand({}))
+    expect([Account, $metadata.attempts]).toEqual(['000000000000', 2])
+    const [retry, throttled] = t.controls.journal.list({ dialect: 'sts', operation: 'GetCallerIdentity' })
+    expect(throttled).toMatchObject({ status: 400, fault: fault.id })
+    expect(retry).toMatchObject({ status: 200 })
+    for (const [error, name, status] of [
+      ['ServiceUnavailable', 'ServiceUnavailable', 503],
+      ['Internal', 'InternalFailure', 500],
+    ] as const) {
+      t.controls.faults.arm({ dialect: 'sts', kind: 'error', error })
+      const refused = await failure(sts(1).send(new GetCallerIdentityCommand({})), STSServiceException)
+      expect([refused.name, refused.$metadata.httpStatusCode]).toEqual([name, status])
+    }
   })
 
   test('bad fault specifications are refused naming the field', () => {

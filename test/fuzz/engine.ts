@@ -430,6 +430,19 @@ export function xmlEnvelopeProblem(answer: Answer, method: string): string | und
   return undefined
 }
 
+/** An S3 answer's problem: an error that is not `<Error><Code/><Message/>` XML, or XML that is not well-formed. */
+export function s3EnvelopeProblem(answer: Answer, method: string): string | undefined {
+  if (method === 'HEAD' || isEdgeAnswer(answer) || answer.status === 304) return undefined
+  const xml = answer.contentType.startsWith('application/xml')
+  if (answer.status < 400 && !xml) return undefined
+  if (!xml) return `content-type ${answer.contentType}`
+  const valid = XMLValidator.validate(answer.body)
+  if (valid !== true) return `XML not well-formed: ${valid.err.msg}`
+  if (answer.status >= 400 && !/<Error><Code>\w+<\/Code><Message>/.test(answer.body))
+    return 'error without Error/Code/Message'
+  return undefined
+}
+
 function parsedJson(answer: Answer): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(answer.body)

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto'
 import {
   awsJsonEnvelopeProblem,
   birdEnvelopeProblem,
+  bodyOf,
   type Draft,
   type FuzzTarget,
   linodeEnvelopeProblem,
+  s3EnvelopeProblem,
   sendHmacSigned,
   sendSigned,
   sendWithToken,
@@ -261,6 +264,16 @@ export const tigrisTarget: FuzzTarget = {
 
 /** Paths a `path` mutation may put in place of a dialect's own. */
 export const PATHS: Record<string, readonly string[]> = {
+  s3: [
+    '/fuzz-bucket/a/../b',
+    '/fuzz-bucket//x',
+    '/Bad_Bucket/k',
+    '/fuzz-bucket/%ff',
+    `/fuzz-bucket/${'k'.repeat(1100)}`,
+    '/xn--bucket/k',
+    '/fuzz-bucket?acl',
+    '/_emu/x',
+  ],
   iam: AWS_PATHS,
   sts: AWS_PATHS,
   lightsail: AWS_PATHS,
@@ -298,4 +311,52 @@ export const PATHS: Record<string, readonly string[]> = {
   ],
 }
 
-export const targets: FuzzTarget[] = [iamTarget, stsTarget, lightsailTarget, linodeTarget, birdTarget, tigrisTarget]
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+const md5Base64 = (text: string) => createHash('md5').update(text).digest('base64')
+const s3Call = (method: string, path: string, raw?: string, headers: Record<string, string> = {}): Draft => ({
+  method,
+  path,
+  headers,
+  ...(raw !== undefined && { raw: new TextEncoder().encode(raw) as Uint8Array<ArrayBuffer> }),
+})
+const DELETE_XML = '<Delete><Quiet>true</Quiet><Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>'
+const COMPLETE_XML =
+  '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"0"</ETag></Part></CompleteMultipartUpload>'
+
+export const s3Target: FuzzTarget = {
+  dialect: 's3',
+  origin: 'https://s3.amazonaws.com',
+  templates: [
+    s3Call('GET', '/'),
+    s3Call('PUT', '/fuzz-bucket'),
+    s3Call('PUT', '/fuzz-bucket/dir/a.txt', 'hello', { 'content-type': 'text/plain', 'x-amz-meta-a': '1' }),
+    s3Call('GET', '/fuzz-bucket/dir/a.txt'),
+    s3Call('GET', '/fuzz-bucket/dir/a.txt', undefined, { range: 'bytes=1-3', 'if-none-match': '"x"' }),
+    s3Call('HEAD', '/fuzz-bucket/dir/a.txt'),
+    s3Call('GET', '/fuzz-bucket?list-type=2&prefix=dir/&delimiter=/&max-keys=2'),
+    s3Call('POST', '/fuzz-bucket?delete', DELETE_XML, { 'content-md5': md5Base64(DELETE_XML) }),
+    s3Call('POST', '/fuzz-bucket/big?uploads'),
+    s3Call('POST', '/fuzz-bucket/big?uploadId=none', COMPLETE_XML),
+    s3Call('PUT', '/fuzz-bucket/copy', undefined, { 'x-amz-copy-source': '/fuzz-bucket/dir/a.txt' }),
+    s3Call('DELETE', '/fuzz-bucket/dir/a.txt'),
+    s3Call('DELETE', '/fuzz-bucket'),
+  ],
+  // S3 wants the payload hash named; the signer signs it with the rest.
+  send: (draft, endpoint, how) => {
+    const body = bodyOf(draft) ?? new Uint8Array(0)
+    const headers = { ...draft.headers, 'x-amz-content-sha256': sha256Hex(body) }
+    return sendSigned({ ...draft, headers }, endpoint, how, 's3')
+  },
+  envelopeProblem: s3EnvelopeProblem,
+  credentialMutations: AWS_CREDENTIAL_MUTATIONS,
+}
+
+export const targets: FuzzTarget[] = [
+  iamTarget,
+  stsTarget,
+  lightsailTarget,
+  linodeTarget,
+  birdTarget,
+  tigrisTarget,
+  s3Target,
+]
