@@ -236,7 +236,11 @@ export const MUTATIONS: Record<string, (d: Draft, rnd: Random, paths: readonly s
     else if (d.json !== undefined && typeof d.json === 'object' && d.json !== null) {
       const obj = d.json as Record<string, unknown>
       for (let i = 0; i < count; i++) obj[`p${i}`] = i
-    } else d.rawQuery = Array.from({ length: count }, (_, i) => `p${i}=${i}`).join('&')
+    } else {
+      // Just past the 1000 parameters a Query form may carry, in a target Node still parses whole (a longer
+      // one is refused as 431 before any dialect sees it); the test's own signer is quadratic in the count.
+      d.rawQuery = Array.from({ length: 1001 + (count % 200) }, (_, i) => `p${i}=${i}`).join('&')
+    }
   },
   method(d, rnd) {
     d.method = pick(rnd, ['GET', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'POST', 'OPTIONS'])
@@ -295,7 +299,9 @@ export const MAX_ANSWER_BYTES = 256 * 1024
 /** Every invariant an answer broke (an empty list when it kept them all). */
 export function violations(target: FuzzTarget, method: string, answer: Answer, before: State, after: State): string[] {
   const found: string[] = []
-  if (answer.status >= 500) found.push(`status ${answer.status}`)
+  // 501 is S3's own NotImplemented for a feature keyemu does not serve (its envelope is checked below);
+  // any other 5xx is keyemu failing.
+  if (answer.status >= 500 && answer.status !== 501) found.push(`status ${answer.status}`)
   const envelope = target.envelopeProblem(answer, method)
   if (envelope) found.push(envelope)
   if (answer.status >= 400 && answer.bytes > MAX_ERROR_BYTES) found.push(`error answer of ${answer.bytes} bytes`)
@@ -412,7 +418,10 @@ function isEdgeAnswer(answer: Answer): boolean {
   if (!answer.contentType.startsWith('application/json')) return false
   const body = parsedJson(answer)
   if (typeof body?.message !== 'string') return false
-  if (answer.status === 404) return body.error === 'NoDialect' && Array.isArray(body.dialects)
+  if (answer.status === 404) {
+    // No dialect claims it, or it names an /_emu endpoint that does not exist.
+    return (body.error === 'NoDialect' && Array.isArray(body.dialects)) || body.error === 'NotFound'
+  }
   return (answer.status === 400 || answer.status === 431) && body.error === 'InvalidInput'
 }
 
@@ -433,6 +442,9 @@ export function xmlEnvelopeProblem(answer: Answer, method: string): string | und
 /** An S3 answer's problem: an error that is not `<Error><Code/><Message/>` XML, or XML that is not well-formed. */
 export function s3EnvelopeProblem(answer: Answer, method: string): string | undefined {
   if (method === 'HEAD' || isEdgeAnswer(answer) || answer.status === 304) return undefined
+  // A signature too broken to name its service leaves the edge port nothing to tell S3 by: IAM's Query
+  // front end answers it, in its own envelope.
+  if (answer.status === 400 && answer.contentType.startsWith('text/xml')) return xmlEnvelopeProblem(answer, method)
   const xml = answer.contentType.startsWith('application/xml')
   if (answer.status < 400 && !xml) return undefined
   if (!xml) return `content-type ${answer.contentType}`
