@@ -14,6 +14,7 @@ import {
   GetBucketsCommand,
   LightsailClient,
 } from '@aws-sdk/client-lightsail'
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { entry } from '../src/core/store.js'
 import { ROOT } from './support/aws-signing.js'
@@ -67,12 +68,15 @@ const outcome = async (call: Promise<unknown>): Promise<Outcome> => {
 const IAM = 'https://iam.amazonaws.com'
 const LIGHTSAIL = 'https://lightsail.us-east-1.amazonaws.com'
 const LINODE = 'https://api.linode.com'
+const STS = 'https://sts.us-east-1.amazonaws.com'
 const LINODE_TOKEN = 'keyemu-linode-token'
 
 const iam = (t: Transport, credentials = ROOT) =>
   new IAMClient({ endpoint: t.endpoint(IAM), region: 'us-east-1', credentials, maxAttempts: 1 })
 const lightsail = (t: Transport, credentials = ROOT) =>
   new LightsailClient({ endpoint: t.endpoint(LIGHTSAIL), region: 'us-east-1', credentials, maxAttempts: 1 })
+const sts = (t: Transport, credentials = ROOT) =>
+  new STSClient({ endpoint: t.endpoint(STS), region: 'us-east-1', credentials, maxAttempts: 1 })
 const asCredentials = (key: Key) => ({ accessKeyId: key.id, secretAccessKey: key.secret })
 
 async function linode(t: Transport, method: string, path: string, body?: unknown, token = LINODE_TOKEN) {
@@ -270,6 +274,15 @@ forEachTransport('key namespaces', (t) => {
       const answer = await driver.authenticate(t, key)
       if (driver.keysSignItsApi) expect(answer).not.toBe(driver.unknownCredential)
       else expect(answer).toBe(driver.unknownCredential)
+    }
+  })
+
+  // STS issues no keys: it only says whose a key is, for every AWS credential and no other.
+  test("STS answers GetCallerIdentity for every AWS credential and knows no other dialect's key", async () => {
+    for (const driver of drivers) {
+      const key = await driver.issue(t)
+      const answer = await outcome(sts(t, asCredentials(key)).send(new GetCallerIdentityCommand({})))
+      expect(answer, driver.name).toBe(driver.aws ? 'ok' : 'InvalidClientTokenId')
     }
   })
 })

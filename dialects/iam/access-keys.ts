@@ -1,7 +1,7 @@
 import type { AccessKeyView, KeyFilter } from '../../src/core/access-keys.js'
 import type { Core } from '../../src/core/core.js'
 import { pageAfter } from '../../src/core/pagination.js'
-import { userArn } from '../../src/protocol/aws/arn.js'
+import { rootArn, userArn } from '../../src/protocol/aws/arn.js'
 import { AWS_KEY_SHAPE, IAM_KEYS } from '../../src/protocol/aws/key-shape.js'
 import { members } from '../../src/protocol/wire/aws-query.js'
 import { iamOperation, type Subject, subjectArn, subjectOf } from './identity.js'
@@ -92,7 +92,7 @@ export const accessKeyRoutes = [
     resource(ctx) {
       const accountId = ctx.principal.accountId
       const owner = ownerOf(ctx.core, ctx.core.getAccessKey(iamKeys(accountId), ctx.input.AccessKeyId))
-      return owner ? userArn(accountId, owner.path, owner.name) : `arn:aws:iam::${accountId}:root`
+      return owner ? userArn(accountId, owner.path, owner.name) : rootArn(accountId)
     },
     handle(ctx) {
       const key = ctx.core.getAccessKey(iamKeys(ctx.principal.accountId), ctx.input.AccessKeyId)

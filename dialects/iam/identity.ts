@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { Core } from '../../src/core/core.js'
 import type { Principal } from '../../src/core/principals.js'
-import { userArn } from '../../src/protocol/aws/arn.js'
+import { rootArn, userArn } from '../../src/protocol/aws/arn.js'
 import type { Route, RouteContext } from '../../src/protocol/route.js'
 import { queryOperation, type XmlObject } from '../../src/protocol/wire/aws-query.js'
 import { NAMESPACE } from './render.js'
@@ -28,7 +28,7 @@ export function subjectOf(core: Core, principal: Principal, userName: string | u
   const caller = principal.userId ? core.getUserById(principal.userId) : undefined
   if (caller)
     return { userId: caller.id, userName: caller.name, arn: userArn(caller.accountId, caller.path, caller.name) }
-  return { userId: null, userName: undefined, arn: `arn:aws:iam::${principal.accountId}:root` }
+  return { userId: null, userName: undefined, arn: rootArn(principal.accountId) }
 }
 
 /** The ARN of the operation's subject (the user named by `UserName`, else the caller), as its resource. */

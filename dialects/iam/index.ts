@@ -1,8 +1,7 @@
-import { EmulatorError, echo, isEmulatorError } from '../../src/core/errors.js'
 import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'
 import { awsAuthorization } from '../../src/protocol/aws/authorize.js'
 import { defineDialect } from '../../src/protocol/route.js'
-import { queryAction, queryParams } from '../../src/protocol/wire/aws-query.js'
+import { queryAction, unknownQueryOperation } from '../../src/protocol/wire/aws-query.js'
 import { accessKeyRoutes } from './access-keys.js'
 import { policyRoutes } from './policies.js'
 import { renderError } from './render.js'
@@ -26,17 +25,5 @@ export default defineDialect({
   authenticate: (ctx) => authenticateSigV4(ctx, { service: 'iam' }),
   authorization: awsAuthorization(),
   renderError: (err, _req, requestId) => renderError(err, requestId),
-  unknownOperation(req) {
-    let action: string | null
-    try {
-      action = queryParams(req).get('Action') ?? null
-    } catch (err) {
-      if (isEmulatorError(err)) return err
-      throw err
-    }
-    if (action === null) {
-      return new EmulatorError('MissingOperation', 'The request must contain the parameter Action.')
-    }
-    return new EmulatorError('UnknownOperation', `Could not find operation ${echo(action)} for version 2010-05-08.`)
-  },
+  unknownOperation: (req) => unknownQueryOperation(req, '2010-05-08'),
 })

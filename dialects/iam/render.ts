@@ -2,39 +2,29 @@ import type { AccessKeyView } from '../../src/core/access-keys.js'
 import type { EmulatorError, ErrorCode } from '../../src/core/errors.js'
 import type { Tag, User } from '../../src/core/model.js'
 import type { ManagedPolicyView } from '../../src/core/policies.js'
-import { policyArn, userArn } from '../../src/protocol/aws/arn.js'
+import { policyArn, rootArn, userArn } from '../../src/protocol/aws/arn.js'
 import type { WireResponse } from '../../src/protocol/route.js'
-import { members, queryError, type XmlObject } from '../../src/protocol/wire/aws-query.js'
+import { members, QUERY_COMMON_ERRORS, queryError, type XmlObject } from '../../src/protocol/wire/aws-query.js'
 
 export const NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/'
 
 // Statuses and codes from the IAM model's error traits and the API reference's Common Errors page.
-const wire: Record<ErrorCode, [status: number, code: string]> = {
+const wire: Record<ErrorCode, readonly [status: number, code: string]> = {
+  ...QUERY_COMMON_ERRORS,
   InvalidInput: [400, 'ValidationError'],
   MalformedPolicy: [400, 'MalformedPolicyDocument'],
-  MissingCredentials: [403, 'MissingAuthenticationToken'],
-  MalformedCredentials: [400, 'IncompleteSignature'],
-  UnknownCredentials: [403, 'InvalidClientTokenId'],
-  InvalidSignature: [403, 'SignatureDoesNotMatch'],
-  ExpiredCredentials: [403, 'SignatureDoesNotMatch'],
   Forbidden: [403, 'AccessDenied'],
   InsufficientScope: [403, 'AccessDenied'],
   NotFound: [404, 'NoSuchEntity'],
   AlreadyExists: [409, 'EntityAlreadyExists'],
   LimitExceeded: [409, 'LimitExceeded'],
   InUse: [409, 'DeleteConflict'],
-  UnknownOperation: [400, 'InvalidAction'],
-  MissingOperation: [400, 'MissingAction'],
-  PayloadTooLarge: [413, 'RequestEntityTooLarge'],
   // Data-plane conditions no IAM operation meets; IAM would call them a validation error.
   DigestMismatch: [400, 'ValidationError'],
   IncompleteBody: [400, 'ValidationError'],
   PreconditionFailed: [400, 'ValidationError'],
   NotModified: [400, 'ValidationError'],
   RangeNotSatisfiable: [400, 'ValidationError'],
-  // The common errors of every AWS Query API.
-  Throttled: [400, 'Throttling'],
-  ServiceUnavailable: [503, 'ServiceUnavailable'],
   Internal: [500, 'ServiceFailure'],
 }
 
@@ -62,7 +52,7 @@ export function renderUser(user: User, options: { withTags: boolean }): XmlObjec
 
 /** The account's root identity as GetUser shows it: no name or path, the account id as its id. */
 export function renderRootUser(accountId: string, createdAt: string): XmlObject {
-  return { UserId: accountId, Arn: `arn:aws:iam::${accountId}:root`, CreateDate: isoSeconds(createdAt) }
+  return { UserId: accountId, Arn: rootArn(accountId), CreateDate: isoSeconds(createdAt) }
 }
 
 /** Key metadata; `secret` only in CreateAccessKey's answer. Root keys carry no UserName. */

@@ -120,8 +120,8 @@ export async function dispatch(
       if (deps.auth !== 'audit') throw denial
       judged.wouldDeny = denial
     }
-    const fixed = typeof route.authorize === 'function' ? undefined : route.authorize
-    if (fixed) authorize(fixed)
+    const fixed = typeof route.authorize === 'function' ? null : route.authorize
+    if (fixed !== null) authorize(fixed)
     ctx.input = route.parse ? route.parse(req, params) : undefined
     if (typeof route.authorize === 'function') authorize(route.authorize(ctx))
     res = await route.handle(ctx)

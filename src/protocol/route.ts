@@ -90,9 +90,11 @@ export interface Route<Input = unknown> {
   /**
    * The permission the operation needs, judged by the core's one evaluator through the dialect's `authorization` rules before `handle` (which then
    * never checks it itself): a fixed one right after authentication, before the input is even read; one
-   * that depends on the input after `parse` (it may look things up, and throw NotFound).
+   * that depends on the input after `parse` (it may look things up, and throw NotFound); null for an
+   * operation that needs no permission at all, which any caller the dialect authenticates may call even
+   * under an explicit Deny (STS GetCallerIdentity).
    */
-  authorize: Permission | ((ctx: RouteContext<Input>) => Permission)
+  authorize: Permission | ((ctx: RouteContext<Input>) => Permission) | null
   handle: (ctx: RouteContext<Input>) => Promise<WireResponse> | WireResponse
 }
 

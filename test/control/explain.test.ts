@@ -229,7 +229,7 @@ forEachTransport('explain', (t) => {
     ).toThrow('The iam dialect knows no credential AKIANOPE.')
     expect(() =>
       t.controls.explain({ dialect: 'nope', credential: { token: 'x' }, action: 'a:b', resource: '*' }),
-    ).toThrow(/No dialect nope; there are iam, lightsail, linode, bird, tigris/)
+    ).toThrow(/No dialect nope; there are iam, sts, lightsail, linode, bird, tigris/)
     expect(() => t.controls.explain({ dialect: 'iam', credential: {}, action: 'a:b', resource: '*' })).toThrow(
       /accessKeyId or as token/,
     )

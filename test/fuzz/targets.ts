@@ -84,6 +84,34 @@ export const iamTarget: FuzzTarget = {
   credentialMutations: AWS_CREDENTIAL_MUTATIONS,
 }
 
+export const stsTarget: FuzzTarget = {
+  dialect: 'sts',
+  origin: 'https://sts.us-east-1.amazonaws.com',
+  templates: [
+    {
+      method: 'POST',
+      path: '/',
+      headers: { ...FORM },
+      form: [
+        ['Action', 'GetCallerIdentity'],
+        ['Version', '2011-06-15'],
+      ],
+    },
+    {
+      method: 'POST',
+      path: '/',
+      headers: { ...FORM },
+      form: [
+        ['Action', 'AssumeRole'],
+        ['Version', '2011-06-15'],
+      ],
+    },
+  ],
+  send: (draft, endpoint, how) => sendSigned(draft, endpoint, how, 'sts'),
+  envelopeProblem: xmlEnvelopeProblem,
+  credentialMutations: AWS_CREDENTIAL_MUTATIONS,
+}
+
 const lightsailCall = (operation: string, body: unknown): Draft => ({
   method: 'POST',
   path: '/',
@@ -234,6 +262,7 @@ export const tigrisTarget: FuzzTarget = {
 /** Paths a `path` mutation may put in place of a dialect's own. */
 export const PATHS: Record<string, readonly string[]> = {
   iam: AWS_PATHS,
+  sts: AWS_PATHS,
   lightsail: AWS_PATHS,
   linode: [
     '/v4//object-storage/keys',
@@ -269,4 +298,4 @@ export const PATHS: Record<string, readonly string[]> = {
   ],
 }
 
-export const targets: FuzzTarget[] = [iamTarget, lightsailTarget, linodeTarget, birdTarget, tigrisTarget]
+export const targets: FuzzTarget[] = [iamTarget, stsTarget, lightsailTarget, linodeTarget, birdTarget, tigrisTarget]

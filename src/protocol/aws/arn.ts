@@ -5,6 +5,11 @@ export function userArn(accountId: string, path: string, name: string): string {
   return `arn:aws:iam::${accountId}:user${path}${name}`
 }
 
+/** The account's root identity. @example rootArn('000000000000') // arn:aws:iam::000000000000:root */
+export function rootArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:root`
+}
+
 /** @example policyArn('000000000000', '/', 'ReadOnly') // arn:aws:iam::000000000000:policy/ReadOnly */
 export function policyArn(accountId: string, path: string, name: string): string {
   return `arn:aws:iam::${accountId}:policy${path}${name}`

@@ -2,14 +2,10 @@ import { EmulatorError } from '../../core/errors.js'
 import type { RequestContext } from '../../core/evaluator.js'
 import { principalOfKey } from '../../core/principals.js'
 import type { AuthorizationRules, Permission, RouteContext } from '../route.js'
-import { userArn } from './arn.js'
+import { callerIdentity } from './identity.js'
 import { AWS_CREDENTIALS } from './key-shape.js'
 
-function callerArn(ctx: RouteContext<unknown>): string {
-  const { core, principal } = ctx
-  const user = principal.userId ? core.getUserById(principal.userId) : undefined
-  return user ? userArn(user.accountId, user.path, user.name) : `arn:aws:iam::${principal.accountId}:root`
-}
+const callerArn = (ctx: RouteContext<unknown>): string => callerIdentity(ctx.core, ctx.principal).arn
 
 // Built only when a statement has a condition or a policy variable: most calls never need it.
 function awsRequest(ctx: RouteContext<unknown>, { action, resource, conditions }: Permission): RequestContext {

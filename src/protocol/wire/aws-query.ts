@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { EmulatorError, echo } from '../../core/errors.js'
+import { EmulatorError, type ErrorCode, echo, isEmulatorError } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
 import { type Permission, type Route, type RouteContext, route, type TextResponse, type WireRequest } from '../route.js'
 import { type XmlObject, type XmlValue, xmlDocument } from './xml.js'
@@ -195,6 +195,43 @@ export function queryResponse(
   return xml(200, `${operation}Response`, body, requestId)
 }
 
+/**
+ * The errors every AWS Query service answers alike (authentication, the Action parameter, throttling),
+ * from the Common Errors pages of the IAM and STS API references; each dialect adds its own codes.
+ */
+export const QUERY_COMMON_ERRORS = {
+  MissingCredentials: [403, 'MissingAuthenticationToken'],
+  MalformedCredentials: [400, 'IncompleteSignature'],
+  UnknownCredentials: [403, 'InvalidClientTokenId'],
+  InvalidSignature: [403, 'SignatureDoesNotMatch'],
+  ExpiredCredentials: [403, 'SignatureDoesNotMatch'],
+  UnknownOperation: [400, 'InvalidAction'],
+  MissingOperation: [400, 'MissingAction'],
+  PayloadTooLarge: [413, 'RequestEntityTooLarge'],
+  Throttled: [400, 'Throttling'],
+  ServiceUnavailable: [503, 'ServiceUnavailable'],
+} as const satisfies Partial<Record<ErrorCode, readonly [status: number, code: string]>>
+
+/**
+ * The error for a Query request no route serves: MissingAction without an Action, else InvalidAction
+ * naming it with the API version, as AWS words it.
+ *
+ * @example unknownOperation(req) { return unknownQueryOperation(req, '2011-06-15') }
+ */
+export function unknownQueryOperation(req: WireRequest, version: string): EmulatorError {
+  let action: string | undefined
+  try {
+    action = queryParams(req).get('Action')
+  } catch (err) {
+    if (isEmulatorError(err)) return err
+    throw err
+  }
+  if (action === undefined) {
+    return new EmulatorError('MissingOperation', 'The request must contain the parameter Action.')
+  }
+  return new EmulatorError('UnknownOperation', `Could not find operation ${echo(action)} for version ${version}.`)
+}
+
 /** The error envelope: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`. */
 export function queryError(
   namespace: string,
@@ -225,7 +262,8 @@ export function queryOperation<S extends z.ZodType>(spec: {
   namespace: string
   operation: string
   input: S
-  authorize: (ctx: RouteContext<z.output<S>>) => Permission
+  /** The permission the operation needs, or null for one any authenticated caller may call. */
+  authorize: ((ctx: RouteContext<z.output<S>>) => Permission) | null
   handle: (ctx: RouteContext<z.output<S>>) => Promise<XmlObject | undefined> | XmlObject | undefined
 }): Route<unknown>[] {
   const when = (req: WireRequest) => queryAction(req) === spec.operation
