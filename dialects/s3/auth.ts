@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
+import type { BucketQuery } from '../../src/core/buckets.js'
 import type { Core } from '../../src/core/core.js'
 import { EmulatorError, isEmulatorError } from '../../src/core/errors.js'
-import type { BucketQuery } from '../../src/core/buckets.js'
 import type { Bucket } from '../../src/core/model.js'
 import type { Principal } from '../../src/core/principals.js'
 import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'

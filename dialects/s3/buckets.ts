@@ -186,4 +186,18 @@ const getBucketLocation = s3Operation({
   },
 })
 
-export const bucketRoutes = [listBuckets, createBucket, headBucket, getBucketLocation]
+const deleteBucket = s3Operation({
+  method: 'DELETE',
+  operation: 'DeleteBucket',
+  level: 'bucket',
+  parse: requireBucketName,
+  authorize: (ctx) => bucketPermission(ctx, 's3:DeleteBucket', ctx.input),
+  async handle(ctx) {
+    const bucket = callerBucket(ctx, ctx.input)
+    // Refused while objects or uploads are in it (BucketNotEmpty), and while a provider's keys belong to it.
+    await ctx.core.deleteBucket({ accountId: bucket.accountId, name: bucket.name, region: bucket.region })
+    return emptyAnswer(ctx.requestId, 204)
+  },
+})
+
+export const bucketRoutes = [listBuckets, createBucket, headBucket, deleteBucket, getBucketLocation]

@@ -4,6 +4,10 @@ import { defineDialect } from '../../src/protocol/route.js'
 import { S3_ORIGINS, subresourceOf } from './addressing.js'
 import { authenticate, authorization } from './auth.js'
 import { bucketRoutes } from './buckets.js'
+import { deleteObjectsRoutes } from './delete-objects.js'
+import { listingRoutes } from './listing.js'
+import { multipartRoutes } from './multipart.js'
+import { objectRoutes } from './objects.js'
 import { renderError } from './render.js'
 
 export default defineDialect({
@@ -12,7 +16,8 @@ export default defineDialect({
   realm: AWS_REALM,
   hosts: S3_ORIGINS,
   edge: { sigv4Service: 's3' },
-  routes: [...bucketRoutes],
+  // HEAD routes before GET ones: a GET route also serves HEAD.
+  routes: [...bucketRoutes, ...listingRoutes, ...deleteObjectsRoutes, ...objectRoutes, ...multipartRoutes],
   authenticate,
   authorization,
   renderError,

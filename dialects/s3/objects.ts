@@ -55,7 +55,11 @@ const putObject = s3Operation<ObjectInput>({
   async handle(ctx) {
     const ifNoneMatch = ctx.req.headers['if-none-match']
     if (ifNoneMatch !== undefined && ifNoneMatch !== '*') {
-      throw new EmulatorError('InvalidInput', 'A header you provided implies functionality that is not implemented: If-None-Match takes only *.', { s3Code: 'NotImplemented' })
+      throw new EmulatorError(
+        'InvalidInput',
+        'A header you provided implies functionality that is not implemented: If-None-Match takes only *.',
+        { s3Code: 'NotImplemented' },
+      )
     }
     const upload = receiveUpload(ctx)
     const object = await ctx.core.putObject({

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto'
 import { EmulatorError } from '../../src/core/errors.js'
-import { type AwsChunkedBody, awsChunkedOptionsOf, chunkSigningOf, decodeAwsChunked } from '../../src/protocol/aws/aws-chunked.js'
+import {
+  type AwsChunkedBody,
+  awsChunkedOptionsOf,
+  chunkSigningOf,
+  decodeAwsChunked,
+} from '../../src/protocol/aws/aws-chunked.js'
 import { BodyChecksums, checksumExpectation, type DigestAlgorithm } from '../../src/protocol/aws/checksums.js'
 import { sigV4ClaimOf } from '../../src/protocol/aws/claim.js'
 import type { RouteContext } from '../../src/protocol/route.js'

@@ -53,9 +53,31 @@ const S3_CODE_STATUS: Record<string, number> = {
   InvalidURI: 400,
   MissingContentLength: 411,
   NotImplemented: 501,
+  IncompleteBody: 400,
   XAmzContentSHA256Mismatch: 400,
 }
+// The core's reasons for refusing object input, in S3's codes.
+const REASON_CODES: Record<string, string> = {
+  'key-too-long': 'KeyTooLongError',
+  'metadata-too-large': 'MetadataTooLarge',
+  'invalid-key': 'InvalidArgument',
+  'invalid-part-order': 'InvalidPartOrder',
+  'invalid-part': 'InvalidPart',
+  'entity-too-small': 'EntityTooSmall',
+  'entity-too-large': 'EntityTooLarge',
+  'invalid-continuation-token': 'InvalidArgument',
+  'copy-to-itself': 'InvalidRequest',
+  'too-many-keys': 'MalformedXML',
+  'no-parts': 'MalformedXML',
+  'invalid-part-number': 'InvalidArgument',
+  'invalid-max-keys': 'InvalidArgument',
+  'invalid-page-size': 'InvalidArgument',
+  'size-mismatch': 'IncompleteBody',
+  // The store's byte limit: S3 has no such limit, and a 5xx would be retried.
+  'object-bytes': 'EntityTooLarge',
+}
 const refined: Record<string, [status: number, code: string]> = {
+  'RangeNotSatisfiable:invalid-part-number': [416, 'InvalidPartNumber'],
   'MalformedCredentials:presigned': [400, 'AuthorizationQueryParametersError'],
   'ExpiredCredentials:presigned': [403, 'AccessDenied'],
   'NotFound:object': [404, 'NoSuchKey'],
@@ -67,6 +89,13 @@ function wireCode(err: EmulatorError): { status: number; code: string; refinedBy
   const named = err.detail.s3Code
   const status = typeof named === 'string' ? S3_CODE_STATUS[named] : undefined
   if (typeof named === 'string' && status !== undefined) return { status, code: named, refinedBy: named }
+  const reason = err.detail.reason
+  const byReason = typeof reason === 'string' ? (refined[`${err.code}:${reason}`] ?? undefined) : undefined
+  if (byReason) return { status: byReason[0], code: byReason[1], refinedBy: byReason[1] }
+  const reasonCode = typeof reason === 'string' ? REASON_CODES[reason] : undefined
+  const reasonStatus = reasonCode === undefined ? undefined : S3_CODE_STATUS[reasonCode]
+  if (reasonCode !== undefined && reasonStatus !== undefined)
+    return { status: reasonStatus, code: reasonCode, refinedBy: reasonCode }
   const by = `${err.code}:${String(err.detail.entity ?? (err.detail.presigned ? 'presigned' : ''))}`
   const [s, code] = refined[by] ?? wire[err.code]
   return { status: s, code, refinedBy: by }
