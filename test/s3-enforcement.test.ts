@@ -36,20 +36,19 @@ import { forEachTransport, type Transport } from './support/transports.js'
 type Provider = 'aws' | 'lightsail' | 'linode' | 'tigris'
 
 /** Where each provider's keys are used: the S3 origin and signing region, and their two buckets. */
-const PLACES: Record<Provider, { origin: string; region: string; bucketRegion: string; own: string; other: string }> =
-  {
-    aws: { origin: S3_ORIGIN.aws, region: 'us-east-1', bucketRegion: 'us-east-1', own: 'aws-own', other: 'aws-other' },
-    // A Lightsail key's other bucket is an ordinary bucket of the same AWS account.
-    lightsail: { origin: S3_ORIGIN.aws, region: 'us-east-1', bucketRegion: 'us-east-1', own: 'ls-own', other: 'aws-own' },
-    linode: {
-      origin: S3_ORIGIN.linode('us-east-1'),
-      region: 'us-east-1',
-      bucketRegion: 'us-east',
-      own: 'ln-own',
-      other: 'ln-other',
-    },
-    tigris: { origin: S3_ORIGIN.tigris, region: 'auto', bucketRegion: 'auto', own: 'example-bucket', other: 'tg-other' },
-  }
+const PLACES: Record<Provider, { origin: string; region: string; bucketRegion: string; own: string; other: string }> = {
+  aws: { origin: S3_ORIGIN.aws, region: 'us-east-1', bucketRegion: 'us-east-1', own: 'aws-own', other: 'aws-other' },
+  // A Lightsail key's other bucket is an ordinary bucket of the same AWS account.
+  lightsail: { origin: S3_ORIGIN.aws, region: 'us-east-1', bucketRegion: 'us-east-1', own: 'ls-own', other: 'aws-own' },
+  linode: {
+    origin: S3_ORIGIN.linode('us-east-1'),
+    region: 'us-east-1',
+    bucketRegion: 'us-east',
+    own: 'ln-own',
+    other: 'ln-other',
+  },
+  tigris: { origin: S3_ORIGIN.tigris, region: 'auto', bucketRegion: 'auto', own: 'example-bucket', other: 'tg-other' },
+}
 
 const TARGETS = ['own', 'own-private', 'other', 'foreign'] as const
 type TargetName = (typeof TARGETS)[number]
@@ -143,7 +142,7 @@ const MATRIX: Record<string, Row> = {
   // buckets of its bucket_access only; an unlimited key may do everything [LN access-keys].
   'linode-read-only': {
     provider: 'linode',
-    make: async (t) => withLinode(t, (l) => l.key('ro', 'ln-own', 'read_only')),
+    make: async (t) => withLinode(t, (l) => l.key('read-only', 'ln-own', 'read_only')),
     ListBuckets: true,
     CreateBucket: true,
     own: 'read',
@@ -152,7 +151,7 @@ const MATRIX: Record<string, Row> = {
   },
   'linode-read-write': {
     provider: 'linode',
-    make: async (t) => withLinode(t, (l) => l.key('rw', 'ln-own', 'read_write')),
+    make: async (t) => withLinode(t, (l) => l.key('read-write', 'ln-own', 'read_write')),
     ListBuckets: true,
     CreateBucket: true,
     own: 'all',
@@ -161,7 +160,7 @@ const MATRIX: Record<string, Row> = {
   },
   'linode-unlimited': {
     provider: 'linode',
-    make: async (t) => withLinode(t, (l) => l.key('all')),
+    make: async (t) => withLinode(t, (l) => l.key('unlimited')),
     ListBuckets: true,
     CreateBucket: true,
     own: 'all',
@@ -234,22 +233,28 @@ async function withLinode<T>(t: Transport, body: (l: ReturnType<typeof linodeKey
   }
 }
 
-/** Buckets of every provider with the objects the operations expect, made through the core. */
-async function fixtures(t: Transport): Promise<void> {
+const BUCKETS = [
+  { accountId: AWS_ACCOUNT, name: 'aws-own', region: 'us-east-1' },
+  { accountId: AWS_ACCOUNT, name: 'aws-other', region: 'us-east-1' },
+  { accountId: LINODE_ACCOUNT, name: 'ln-own', region: 'us-east' },
+  { accountId: LINODE_ACCOUNT, name: 'ln-other', region: 'us-east' },
+  { accountId: SEEDED_ORG, name: 'tg-other', region: 'auto' },
+]
+
+/** Buckets of every provider, made through the core before the keys that name them. */
+async function fixtureBuckets(t: Transport): Promise<void> {
+  for (const b of BUCKETS) await t.core.createBucket({ ...b, uniqueIn: 'region' })
+}
+
+/** The objects the operations expect, in every bucket there is now (a Lightsail key brings its own). */
+async function fixtureObjects(t: Transport): Promise<void> {
   const buckets = [
-    { accountId: AWS_ACCOUNT, name: 'aws-own', region: 'us-east-1' },
-    { accountId: AWS_ACCOUNT, name: 'aws-other', region: 'us-east-1' },
-    { accountId: LINODE_ACCOUNT, name: 'ln-own', region: 'us-east' },
-    { accountId: LINODE_ACCOUNT, name: 'ln-other', region: 'us-east' },
-    { accountId: SEEDED_ORG, name: 'tg-other', region: 'auto' },
-  ]
-  for (const b of buckets) await t.core.createBucket({ ...b, uniqueIn: 'region' })
-  const withObjects = [
-    ...buckets,
+    ...BUCKETS,
+    ...t.core.listBucketsNamed('ls-own'),
     { accountId: SEEDED_ORG, name: 'example-bucket', region: 'auto' },
     { accountId: FOREIGN_ACCOUNT, name: FOREIGN_BUCKET, region: 'us-east-1' },
   ]
-  for (const b of withObjects) for (const prefix of ['', 'private/']) await putFixtureObjects(t.core, b, prefix)
+  for (const b of buckets) for (const prefix of ['', 'private/']) await putFixtureObjects(t.core, b, prefix)
 }
 
 function targetOf(provider: Provider, name: TargetName): Target {
@@ -318,8 +323,9 @@ forEachTransport(
     describe('matrix', () => {
       for (const [name, row] of Object.entries(MATRIX)) {
         test(`${name}: allowed and refused as the provider documents, and explain agrees`, async () => {
-          await fixtures(t)
+          await fixtureBuckets(t)
           const key = await row.make(t)
+          await fixtureObjects(t)
           const actual = await actualTable(t, name, row, key)
           expect(actual).toEqual(expectedTable(row))
           expect(explainedTable(t, name, row, key)).toEqual(withoutForeign(actual))
@@ -327,7 +333,8 @@ forEachTransport(
       }
 
       test('a Bird key is no storage key: every call is InvalidAccessKeyId', async () => {
-        await fixtures(t)
+        await fixtureBuckets(t)
+        await fixtureObjects(t)
         const s3 = s3Client(t, { credentials: credentialsOf(BIRD_KEY) })
         const outcomes = new Set<string>()
         for (const target of TARGETS)
@@ -340,4 +347,3 @@ forEachTransport(
   },
   { seed: seedWithForeignAccount() },
 )
-

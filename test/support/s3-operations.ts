@@ -128,8 +128,7 @@ export function permissionsOf(op: BucketOp | AccountOp, target: Target | string)
 }
 
 /**
- * What a call came to: `allow`, `deny` (403 AccessDenied; a HEAD answer has no body, so the SDK names
- * it Forbidden), or the error's name and status for anything else, so a table shows the surprise.
+ * What a call came to: `allow`, `deny` (403 AccessDenied, or a bodiless 403 to a HEAD), or the error's name and status for anything else, so a table shows the surprise.
  */
 export async function outcomeOf(call: Promise<void>): Promise<string> {
   try {
@@ -138,7 +137,8 @@ export async function outcomeOf(call: Promise<void>): Promise<string> {
   } catch (err) {
     if (!(err instanceof S3ServiceException)) return `not an S3 answer: ${String(err)}`
     const status = err.$metadata.httpStatusCode
-    if (status === 403 && (err.name === 'AccessDenied' || err.name === 'Forbidden')) return 'deny'
+    // A HEAD refusal has no body to name its code: the SDK calls it Forbidden or Unknown.
+    if (status === 403 && ['AccessDenied', 'Forbidden', 'Unknown'].includes(err.name)) return 'deny'
     return `${err.name} ${status}`
   }
 }
