@@ -23,7 +23,7 @@ test('health says the auth mode, the dialects and the seeded credentials without
   expect(body).toMatchObject({
     status: 'ok',
     auth: 'strict',
-    dialects: ['iam', 'sts', 'lightsail', 'linode', 'bird', 'tigris'],
+    dialects: ['iam', 'sts', 'lightsail', 'linode', 'bird', 'tigris', 's3'],
   })
   expect(body.credentials).toContainEqual({
     kind: 'access-key',
