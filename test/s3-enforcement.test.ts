@@ -52,12 +52,13 @@ const PLACES: Record<Provider, { origin: string; region: string; bucketRegion: s
 
 const TARGETS = ['own', 'own-private', 'other', 'foreign'] as const
 type TargetName = (typeof TARGETS)[number]
-const READS: readonly BucketOp[] = ['ListObjectsV2', 'HeadObject', 'GetObject']
+const LISTS: readonly BucketOp[] = ['ListObjectsV2', 'ListMultipartUploads']
+const READS: readonly BucketOp[] = [...LISTS, 'HeadObject', 'GetObject']
 
-/** What a key may do in a bucket: everything, only read, only list the objects, nothing. */
+/** What a key may do in a bucket: everything, only read, only list (objects and uploads), nothing. */
 type Access = 'all' | 'read' | 'list' | 'none'
 const allows = (access: Access, op: BucketOp) =>
-  access === 'all' || (access === 'read' && READS.includes(op)) || (access === 'list' && op === 'ListObjectsV2')
+  access === 'all' || (access === 'read' && READS.includes(op)) || (access === 'list' && LISTS.includes(op))
 
 interface Row {
   provider: Provider
@@ -114,7 +115,8 @@ const MATRIX: Record<string, Row> = {
     ListBuckets: true,
     CreateBucket: true,
     own: 'all',
-    // The Deny names objects only: listing the prefix is s3:ListBucket on the bucket, still allowed.
+    // The Deny names objects only: listing the prefix (its objects, its uploads) is an action on
+    // the bucket, still allowed.
     private: 'list',
     other: 'none',
   },
@@ -205,7 +207,12 @@ const MATRIX: Record<string, Row> = {
       tigrisKeys(t).key({
         user_role: 'Member',
         buckets_roles: tigrisRole('Editor'),
-        create_policies: [{ name: 'reads-only', document: tigrisPolicy(['s3:GetObject', 's3:ListBucket']) }],
+        create_policies: [
+          {
+            name: 'reads-only',
+            document: tigrisPolicy(['s3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads']),
+          },
+        ],
       }),
     ListBuckets: false,
     CreateBucket: false,

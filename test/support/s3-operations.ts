@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -23,6 +24,7 @@ export const OBJECT_BODY = 'hello from keyemu'
 
 export const BUCKET_OPS = [
   'ListObjectsV2',
+  'ListMultipartUploads',
   'HeadObject',
   'GetObject',
   'PutObject',
@@ -57,6 +59,9 @@ export async function runBucketOp(s3: S3Client, op: BucketOp, { bucket, prefix }
   switch (op) {
     case 'ListObjectsV2':
       await s3.send(new ListObjectsV2Command({ Bucket, Prefix: prefix }))
+      return
+    case 'ListMultipartUploads':
+      await s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: prefix }))
       return
     case 'HeadObject':
       await s3.send(new HeadObjectCommand({ Bucket, Key: `${prefix}obj.txt` }))
@@ -110,6 +115,8 @@ export function permissionsOf(op: BucketOp | AccountOp, target: Target | string)
   switch (op) {
     case 'ListObjectsV2':
       return [['s3:ListBucket', `arn:aws:s3:::${target.bucket}`]]
+    case 'ListMultipartUploads':
+      return [['s3:ListBucketMultipartUploads', `arn:aws:s3:::${target.bucket}`]]
     case 'HeadObject':
     case 'GetObject':
       return [['s3:GetObject', object('obj.txt')]]
