@@ -114,9 +114,9 @@ export function linodeKeys(t: Transport) {
     async key(label: string, bucket?: string, permissions?: 'read_only' | 'read_write') {
       const bucket_access =
         bucket === undefined
-          ? undefined
+          ? null
           : [{ region: 'us-east', bucket_name: bucket, permissions } as ObjectStorageKeyBucketAccess]
-      const key = await createObjectStorageKeys({ label, ...(bucket_access && { bucket_access }) })
+      const key = await createObjectStorageKeys({ label, bucket_access })
       return { id: key.access_key, secret: key.secret_key, linodeId: key.id }
     },
     revoke: (linodeId: number) => revokeObjectStorageKey(linodeId),
