@@ -191,9 +191,9 @@ describe('keyemu init', () => {
 
   test('an unknown dialect exits with code 2, names it, and writes nothing', async () => {
     const file = join(tempDir(), 'none.json')
-    const { code, output } = await runCli(['init', '--dialects', 'iam,s3', file])
+    const { code, output } = await runCli(['init', '--dialects', 'iam,nosuch', file])
     expect(code).toBe(2)
-    expect(output).toContain('"s3"')
+    expect(output).toContain('"nosuch"')
     expect(existsSync(file)).toBe(false)
   })
 

@@ -44,3 +44,23 @@ export const credentialsOf = (key: { id: string; secret: string }) => ({
   accessKeyId: key.id,
   secretAccessKey: key.secret,
 })
+
+/**
+ * A Linode Object Storage key made through Linode's own API with the seeded token (`bucket_access`
+ * omitted: unlimited).
+ *
+ * @example const key = await linodeKey(t, [{ region: 'us-east', bucket_name: 'example-bucket', permissions: 'read_only' }])
+ */
+export async function linodeKey(
+  t: Transport,
+  bucketAccess?: { region: string; bucket_name: string; permissions: 'read_only' | 'read_write' }[],
+): Promise<{ id: string; secret: string }> {
+  const res = await fetch(`${t.endpoint('https://api.linode.com')}/v4/object-storage/keys`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer keyemu-linode-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'ci-key', ...(bucketAccess && { bucket_access: bucketAccess }) }),
+  })
+  const body = (await res.json()) as { access_key: string; secret_key: string }
+  if (res.status !== 200) throw new Error(`Linode refused the key: ${JSON.stringify(body)}`)
+  return { id: body.access_key, secret: body.secret_key }
+}
