@@ -10,21 +10,25 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY build ./build
 COPY src ./src
 COPY dialects ./dialects
 RUN npm run build
 
 # --- runtime ---
 FROM node:24-slim
+# A young generation capped at 1 MB per semi-space: V8 otherwise grows it to 16 MB each and keeps it,
+# ~30 MB of RSS with nothing live in it (bench: 10,000 keys in ~80 MB instead of ~108).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=1 \
     KEYEMU_HOST=0.0.0.0 \
     KEYEMU_PORT=4599
 WORKDIR /app
 # Root-owned and read-only for the app; /data is the one writable place, for KEYEMU_DATA=/data/state.json.
-# The CLI is one bundled file (dependencies included), so the image needs no node_modules.
+# The CLI is bundled (dependencies included) behind a small bin, so the image needs no node_modules.
 COPY package.json ./
 COPY seeds ./seeds
-COPY --from=build /app/dist/keyemu.mjs ./dist/keyemu.mjs
+COPY --from=build /app/dist/keyemu.mjs /app/dist/keyemu-cli.mjs ./dist/
 RUN mkdir /data && chown node:node /data
 USER node
 EXPOSE 4599

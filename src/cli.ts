@@ -1,9 +1,10 @@
-#!/usr/bin/env node
+import { banner } from './cli/banner.js'
 import { createProgram, knownEnvironment, type ServeOptions, unknownEnvironment } from './cli/program.js'
 import { EmulatorError } from './core/errors.js'
 import { dialects } from './dialects.js'
 import { createEmulator } from './emulator.js'
 import { createLogger, LOG_LEVELS } from './log.js'
+import { version } from './version.js'
 
 const program = await createProgram().parseAsync()
 
@@ -25,12 +26,19 @@ try {
     host: options.host,
     auth: options.auth,
     journalSize: options.journalSize,
+    maxObjectBytes: options.maxObjectBytes,
     ...(options.controlToken !== undefined && { controlToken: options.controlToken }),
     logger,
     seed: options.seed,
     ...(options.data && { data: options.data }),
   })
   const url = await emulator.listen(options.port)
+  // A person at a terminal gets the mode, dialects and credentials in words; a pipe only the JSON lines.
+  if (process.stdout.isTTY) {
+    const { auth, dialects: served, seeded: credentials } = emulator.controls
+    const controlToken = options.controlToken !== undefined
+    process.stdout.write(banner({ version, url, auth, dialects: served, credentials, controlToken }))
+  }
   // The ready line is printed at every log level: scripts wait for it to learn the URL.
   const announcer =
     options.logLevel === 'silent' || LOG_LEVELS.indexOf(options.logLevel) < LOG_LEVELS.indexOf('info')

@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createControlPlane } from './control/control.js'
 import { type Controls, createControls } from './control/controls.js'
+import { fileBlobs } from './core/blob-files.js'
 import type { Clock } from './core/clock.js'
 import { type Core, createCore } from './core/core.js'
 import { EmulatorError } from './core/errors.js'
@@ -19,8 +20,13 @@ import { defaultSeedFile } from './version.js'
 export interface EmulatorOptions {
   /** A seed object, or the path of a seed JSON file; the default seed otherwise. */
   seed?: Seed | string
-  /** Persist the state to this JSON file (its content, when it exists, wins over the seed). */
+  /**
+   * Persist the state to this JSON file (its content, when it exists, wins over the seed); object
+   * bodies go to files in the folder `<data>.objects` beside it.
+   */
   data?: string
+  /** The most bytes of object bodies kept at once, in memory or on disk (default 256 MiB). */
+  maxObjectBytes?: number
   /** Use this store instead of opening one (then `seed` and `data` are ignored). */
   store?: Store
   auth?: AuthMode
@@ -84,7 +90,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   // A given store is reset to what it held when handed over; otherwise reset returns to the seed.
   const initial = options.store ? options.store.snapshot() : await initialState(options.seed, deps)
   const store = options.store ?? (await openStore({ initial, ...(options.data && { file: options.data }) }))
-  const core = createCore({ store, ...deps })
+  const core = createCore({
+    store,
+    ...deps,
+    ...(options.data && { blobs: await fileBlobs(`${options.data}.objects`) }),
+    ...(options.maxObjectBytes !== undefined && { maxObjectBytes: options.maxObjectBytes }),
+  })
+  // Bodies a crash left behind (written, never committed; or let go, never deleted).
+  await core.sweepBodies()
   const dialects = options.dialects ?? allDialects
   const auth = options.auth ?? 'strict'
   const controls = createControls({ dialects, core, store, initial, auth, journalSize: options.journalSize })

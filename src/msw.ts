@@ -14,9 +14,14 @@ export interface HandlerOptions {
   /** Serve this store instead of a fresh one. */
   store?: Store
   auth?: AuthMode
+  /** The most bytes of object bodies kept in memory at once (default 256 MiB). */
+  maxObjectBytes?: number
 }
 
-/** MSW handlers and, beside them, the control surface: explain, journal, snapshots, reset, state. */
+const coreOptions = (options: HandlerOptions) =>
+  options.maxObjectBytes !== undefined ? { maxObjectBytes: options.maxObjectBytes } : {}
+
+/** MSW handlers and, beside them, the control surface: explain, journal, snapshots, sandboxes, reset, state. */
 export interface MockEmulator extends Controls {
   handlers: HttpHandler[]
 }
@@ -36,7 +41,7 @@ export async function createMockEmulator(
   const auth = options.auth ?? 'strict'
   const initial = options.store ? options.store.snapshot() : await initialState(options.seed, {})
   const store = options.store ?? (await openStore({ initial }))
-  const core = createCore({ store })
+  const core = createCore({ store, ...coreOptions(options) })
   const controls = createControls({ dialects, core, store, initial, auth, journalSize: options.journalSize })
   return { ...controls, handlers: toMswHandlers(dialects, { core, auth, ...controls.hooks }) }
 }
@@ -54,7 +59,7 @@ export function createHandlers(options: HandlerOptions = {}): HttpHandler[] {
   const auth = options.auth ?? 'strict'
   const deps = (async () => {
     const store = options.store ?? (await openStore({ initial: await initialState(options.seed, {}) }))
-    return { core: createCore({ store }), auth }
+    return { core: createCore({ store, ...coreOptions(options) }), auth }
   })()
   return toMswHandlers(dialects, deps)
 }

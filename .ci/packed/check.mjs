@@ -18,10 +18,10 @@ async function check(name, body) {
   try {
     await body()
     count.passed++
-    console.log(`  ok   ${name}`)
+    console.log(`  ✓ ${name}`)
   } catch (err) {
     count.failed++
-    console.log(`  FAIL ${name}\n       ${String(err?.stack ?? err).replaceAll('\n', '\n       ')}`)
+    console.log(`  ✗ ${name}\n    ${String(err?.stack ?? err).replaceAll('\n', '\n    ')}`)
   }
 }
 
@@ -73,6 +73,11 @@ await check('npx keyemu --port 0 prints its ready line and serves', async () => 
     })
     const health = await (await fetch(`${url}/_emu/health`)).json()
     assert(health.status === 'ok', `health: ${JSON.stringify(health)}`)
+    // The bundle carries the dashboard's files in itself.
+    for (const path of ['/_emu/ui', '/_emu/ui/app.js', '/_emu/ui/app.css']) {
+      const res = await fetch(`${url}${path}`)
+      assert(res.status === 200 && (await res.text()).length > 0, `${path}: ${res.status}`)
+    }
     const iam = new IAMClient({ endpoint: url, region: 'us-east-1', credentials })
     assert(Array.isArray((await iam.send(new ListUsersCommand({}))).Users), 'ListUsers over the port')
   } finally {

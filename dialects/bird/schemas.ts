@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { echo, MAX_PROBLEMS } from '../../src/core/errors.js'
 import { bracketPath, invalidInput, type Problem, parseJson, readJsonObject } from '../../src/protocol/rest/json.js'
 import { integerParam } from '../../src/protocol/rest/paging.js'

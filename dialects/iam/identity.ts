@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { Core } from '../../src/core/core.js'
 import type { Principal } from '../../src/core/principals.js'
 import { rootArn, userArn } from '../../src/protocol/aws/arn.js'

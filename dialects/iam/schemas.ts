@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { awsBoolean, awsEnum, awsInteger, awsString } from '../../src/protocol/aws/validation.js'
 
 // Member constraints from the IAM service model (botocore iam/2010-05-08/service-2.json).

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { Bucket } from '../../src/core/model.js'
 import { sigV4ClaimOf } from '../../src/protocol/aws/claim.js'

@@ -50,7 +50,7 @@ const tips: Partial<Record<ErrorCode, string>> = {
   NotFound: 'Check the name of the resource and the AWS Region you are calling, then try again.',
   AlreadyExists: 'Bucket names are unique across all AWS accounts: choose another name.',
   LimitExceeded: 'A bucket can have at most two access keys: delete one before you create another.',
-  InUse: 'Delete the access keys of the bucket first, or call DeleteBucket with forceDelete.',
+  InUse: 'Delete the objects and access keys of the bucket first, or call DeleteBucket with forceDelete.',
   Forbidden: 'Ask an administrator to grant the permission in an IAM policy.',
   Internal: 'Try the request again.',
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { awsEnum, awsString } from '../../src/protocol/aws/validation.js'
 import { jsonBoolean, jsonInteger, jsonList, jsonStructure } from '../../src/protocol/wire/aws-json.js'
 

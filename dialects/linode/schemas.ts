@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { echo } from '../../src/core/errors.js'
 import { bracketPath, invalidInput, parseJson, readJsonObject } from '../../src/protocol/rest/json.js'
 import { type NumberedPageQuery, numberedPageQuery } from '../../src/protocol/rest/paging.js'

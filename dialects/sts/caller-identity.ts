@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { callerIdentity } from '../../src/protocol/aws/identity.js'
 import { queryOperation } from '../../src/protocol/wire/aws-query.js'
 import { NAMESPACE } from './render.js'

@@ -91,6 +91,11 @@ forEachTransport('sts', (t: Transport) => {
       const refused = await failOf(iam(bob).send(new ListUsersCommand({})), IAMServiceException)
       expect(refused.name).toBe('AccessDenied')
       expect(refused.message).toMatch(/explicit deny/)
+      // Explain agrees with both: no permission asked of STS, the explicit Deny for IAM.
+      const explain = (dialect: string, action: string) =>
+        t.controls.explain({ dialect, credential: { accessKeyId: bob.accessKeyId }, action, resource: '*' })
+      expect(explain('sts', 'sts:GetCallerIdentity')).toMatchObject({ decision: 'allow', via: 'unrestricted' })
+      expect(explain('iam', 'iam:ListUsers')).toMatchObject({ decision: 'deny', explicit: true })
     })
 
     test("names a Lightsail bucket key as the IAM user Lightsail manages for its bucket, in Lightsail's account", async () => {

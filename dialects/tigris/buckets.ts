@@ -62,7 +62,7 @@ export const bucketRoutes = [
       return force
     },
     async handle(ctx) {
-      // keyemu holds no objects, so every bucket is empty and `force` changes nothing.
+      // `force` deletes a bucket that still holds objects (and keys) with them.
       await ctx.core.deleteBucket(query(ctx, orgOf(ctx).id), { force: ctx.input })
       return jsonResponse(200, {})
     },

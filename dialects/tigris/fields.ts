@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { echo } from '../../src/core/errors.js'
 
 // Field builders of the Tigris request schemas, with messages that name the field.

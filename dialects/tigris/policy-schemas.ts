@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { echo } from '../../src/core/errors.js'
 import { matchesPattern } from '../../src/core/glob.js'
 import { strict, text } from './fields.js'

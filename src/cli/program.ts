@@ -12,6 +12,7 @@ export interface ServeOptions {
   data?: string
   auth: 'strict' | 'audit' | 'off'
   journalSize: number
+  maxObjectBytes: number
   controlToken?: string
   logLevel: LogLevel
 }
@@ -111,6 +112,15 @@ export function createProgram(): Command {
     )
     .addOption(
       new Option(
+        '--max-object-bytes <n>',
+        'the most bytes of object bodies kept at once (in memory, or on disk with --data); a write past it is refused',
+      )
+        .env('KEYEMU_MAX_OBJECT_BYTES')
+        .default(256 * 1024 * 1024, '268435456 (256 MiB)')
+        .argParser(positive),
+    )
+    .addOption(
+      new Option(
         '--control-token <token>',
         'require Authorization: Bearer <token> on every /_emu endpoint but health; set it whenever the port is reachable beyond loopback',
       )
@@ -122,7 +132,7 @@ export function createProgram(): Command {
     )
     .addHelpText(
       'after',
-      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}, GET|POST|DELETE /_emu/faults, DELETE /_emu/faults/{id}.',
+      '\nEvery option can also be set by the environment variable shown. Control endpoints: GET /_emu/health, GET /_emu/state, POST /_emu/reset, GET|POST /_emu/sandboxes, DELETE /_emu/sandboxes/{id}, POST /_emu/explain, GET|DELETE /_emu/journal, GET|POST /_emu/snapshots, POST /_emu/snapshots/{name}/restore, DELETE /_emu/snapshots/{name}, GET|POST|DELETE /_emu/faults, DELETE /_emu/faults/{id}.',
     )
     .showHelpAfterError()
     // `keyemu explain --control-token T`: an option after a command is that command's, not the server's.

@@ -4,10 +4,12 @@ import type { State } from '../core/model.js'
 import type { ControlPlane } from '../protocol/express.js'
 import { renderNeutralError } from '../protocol/neutral-error.js'
 import { bearerToken } from '../protocol/rest/bearer.js'
-import { jsonResponse, readJsonObject } from '../protocol/rest/json.js'
+import { jsonResponse, parseJson, readJsonObject } from '../protocol/rest/json.js'
 import type { WireRequest, WireResponse } from '../protocol/route.js'
 import { version } from '../version.js'
 import type { Controls } from './controls.js'
+import { ResetOptions } from './sandboxes.js'
+import { dashboardAsset, dialectsView } from './ui/dashboard.js'
 
 /** The state with every secret replaced, safe to show. */
 export function redactedState(state: State): State {
@@ -15,6 +17,7 @@ export function redactedState(state: State): State {
   for (const key of Object.values(out.accessKeys)) key.secret = '[REDACTED]'
   for (const token of Object.values(out.tokens)) token.token = '[REDACTED]'
   for (const account of Object.values(out.accounts)) if (account.signingKey) account.signingKey = '[REDACTED]'
+  for (const sandbox of Object.values(out.sandboxes)) sandbox.seed = '[REDACTED]'
   out.tokens = Object.fromEntries(Object.values(out.tokens).map((t, i) => [`token-${i + 1}`, t]))
   return out
 }
@@ -23,6 +26,8 @@ const ENDPOINTS = [
   'GET /_emu/health',
   'GET /_emu/state',
   'POST /_emu/reset',
+  'GET|POST /_emu/sandboxes',
+  'DELETE /_emu/sandboxes/{id}',
   'POST /_emu/explain',
   'GET|DELETE /_emu/journal',
   'GET|POST /_emu/snapshots',
@@ -30,13 +35,17 @@ const ENDPOINTS = [
   'DELETE /_emu/snapshots/{name}',
   'GET|POST|DELETE /_emu/faults',
   'DELETE /_emu/faults/{id}',
+  'GET /_emu/ui',
+  'GET /_emu/ui/dialects',
 ]
 
 /**
  * The /_emu control plane, kept out of every provider's path space: health, state (secrets
- * redacted), reset, explain, the journal and snapshots, each answered from `controls`.
+ * redacted), reset, explain, the journal and snapshots, each answered from `controls`; and the
+ * dashboard at /_emu/ui, which shows them.
  *
- * With a `controlToken`, every endpoint but health needs `Authorization: Bearer <token>`.
+ * With a `controlToken`, every endpoint but health and the dashboard's files needs
+ * `Authorization: Bearer <token>`.
  *
  * @example createControlPlane(createControls({ dialects, core, store, initial, auth: 'strict' }), { controlToken })
  */
@@ -61,6 +70,9 @@ export function createControlPlane(controls: Controls, options: { controlToken?:
     const method = req.method === 'HEAD' ? 'GET' : req.method
     const requestId = randomUUID()
     try {
+      // The dashboard's page and files hold no data: the calls they make need the token.
+      const asset = dashboardAsset(method, path)
+      if (asset) return asset
       if (!(method === 'GET' && path === '/_emu/health')) guard(req)
       return await serve(method, path, req)
     } catch (err) {
@@ -77,10 +89,14 @@ export function createControlPlane(controls: Controls, options: { controlToken?:
       return jsonResponse(200, { status: 'ok', version, auth, dialects, credentials: seeded })
     }
     if (route === 'GET /_emu/state') return jsonResponse(200, redactedState(controls.state()))
+    if (route === 'GET /_emu/ui/dialects') return dialectsView(controls.realms)
     if (route === 'POST /_emu/reset') {
-      await controls.reset()
-      return jsonResponse(200, { status: 'reset' })
+      const options = parseJson(ResetOptions, readJsonObject(req))
+      await controls.reset(options)
+      return jsonResponse(200, { status: 'reset', ...options })
     }
+    if (route === 'GET /_emu/sandboxes') return jsonResponse(200, { sandboxes: controls.sandboxes.list() })
+    if (route === 'POST /_emu/sandboxes') return jsonResponse(201, await controls.sandboxes.create())
     if (route === 'POST /_emu/explain') return jsonResponse(200, controls.explain(readJsonObject(req)))
     if (route === 'GET /_emu/journal') {
       return jsonResponse(200, { entries: controls.journal.list(Object.fromEntries(req.url.searchParams)) })
@@ -101,6 +117,11 @@ export function createControlPlane(controls: Controls, options: { controlToken?:
     if (fault && method === 'DELETE') {
       controls.faults.disarm(fault[1])
       return jsonResponse(200, { status: 'disarmed', id: fault[1] })
+    }
+    const sandbox = /^\/_emu\/sandboxes\/([^/]+)$/.exec(path)
+    if (sandbox && method === 'DELETE') {
+      await controls.sandboxes.delete(sandbox[1] as string)
+      return jsonResponse(200, { status: 'deleted', id: sandbox[1] })
     }
     const snapshot = /^\/_emu\/snapshots\/([^/]+)(\/restore)?$/.exec(path)
     if (snapshot) {

@@ -3,11 +3,11 @@ import { entry } from '../core/store.js'
 
 /** A credential a state holds, named without its secret. */
 export interface CredentialInfo {
-  kind: 'access-key' | 'token'
-  /** The key namespace (which dialect takes it) or, for a token, its account's realm. */
+  kind: 'access-key' | 'token' | 'signing-key'
+  /** The key namespace (which dialect takes it) or, for a token or a signing key, its account's realm. */
   family: string
   accountId: string
-  /** An access key's id; a token's label (a token is its own secret). */
+  /** An access key's id; a token's label (a token is its own secret); a signing key's account (a Tigris provider id). */
   name: string
 }
 
@@ -30,5 +30,8 @@ export function seededCredentials(state: State): CredentialInfo[] {
     accountId: t.accountId,
     name: t.label,
   }))
-  return [...keys, ...tokens]
+  const signingKeys = Object.values(state.accounts).flatMap((a) =>
+    a.signingKey === undefined ? [] : [{ kind: 'signing-key' as const, family: a.realm, accountId: a.id, name: a.id }],
+  )
+  return [...keys, ...tokens, ...signingKeys]
 }

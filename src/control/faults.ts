@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { EmulatorError, echo } from '../core/errors.js'
 import type { Fault, FaultTarget } from '../protocol/dispatch.js'
 import { parseJson } from '../protocol/rest/json.js'

@@ -1,6 +1,11 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { RequestRecord } from '../protocol/dispatch.js'
 import { parseJson } from '../protocol/rest/json.js'
+
+/** A served request as the journal keeps it: with the sandbox of the caller's account, if it has one. */
+export interface JournalEntry extends RequestRecord {
+  sandbox?: string
+}
 
 /** How many requests the journal keeps unless told otherwise. */
 export const DEFAULT_JOURNAL_SIZE = 10_000
@@ -14,6 +19,8 @@ export const JournalQuery = z.strictObject({
   operation: z.string().optional(),
   /** An access key id: requests made with that key. */
   key: z.string().optional(),
+  /** A sandbox id: requests made by its accounts' credentials. */
+  sandbox: z.string().optional(),
   decision: Decision.optional(),
   status: z.coerce.number({ error: 'status must be an HTTP status' }).int().min(100).max(599).optional(),
   since: z.iso.datetime({ offset: true, error: 'since must be an ISO 8601 time' }).optional(),
@@ -41,26 +48,27 @@ export function decisionOf(record: RequestRecord): z.infer<typeof Decision> {
  * @example const journal = createJournal(); deps.record = journal.record; journal.list({ decision: 'deny' })
  */
 export function createJournal(size = DEFAULT_JOURNAL_SIZE) {
-  let ring: RequestRecord[] = []
+  let ring: JournalEntry[] = []
   let next = 0
   return {
     size,
-    record(entry: RequestRecord): void {
+    record(entry: JournalEntry): void {
       if (ring.length < size) ring.push(entry)
       else ring[next] = entry
       next = (next + 1) % size
     },
     /** Entries newest first, filtered; throws InvalidInput for a bad filter. */
-    list(filter: unknown = {}): RequestRecord[] {
+    list(filter: unknown = {}): JournalEntry[] {
       const q = parseJson(JournalQuery, filter)
       const since = q.since === undefined ? undefined : Date.parse(q.since)
       const until = q.until === undefined ? undefined : Date.parse(q.until)
-      const out: RequestRecord[] = []
+      const out: JournalEntry[] = []
       for (let i = 1; i <= ring.length && out.length < q.limit; i++) {
-        const e = ring[(next - i + ring.length) % ring.length] as RequestRecord
+        const e = ring[(next - i + ring.length) % ring.length] as JournalEntry
         if (q.dialect !== undefined && e.dialect !== q.dialect) continue
         if (q.operation !== undefined && e.operation !== q.operation) continue
         if (q.key !== undefined && e.principal?.keyId !== q.key) continue
+        if (q.sandbox !== undefined && e.sandbox !== q.sandbox) continue
         if (q.decision !== undefined && decisionOf(e) !== q.decision) continue
         if (q.status !== undefined && e.status !== q.status) continue
         const at = Date.parse(e.at)

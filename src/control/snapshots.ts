@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { EmulatorError, echo } from '../core/errors.js'
 import type { State } from '../core/model.js'
 import type { Store } from '../core/store.js'
@@ -16,14 +16,22 @@ export interface SnapshotInfo {
   takenAt: string
 }
 
+/** What snapshots need of the object bodies: a snapshot keeps the bodies it refers to. */
+export interface SnapshotBodies {
+  pinBodies(state: Readonly<State>): () => void
+  /** Free the bodies nothing refers to any more. */
+  sweepBodies(): Promise<void>
+}
+
 /**
  * Named copies of the whole state, taken and brought back in one step each (a restore replaces the
- * state as one change, so a key created since no longer authenticates).
+ * state as one change, so a key created since no longer authenticates). Object bodies are not
+ * copied: a snapshot keeps the ones it refers to until it is deleted.
  *
- * @example const snaps = createSnapshots(store, () => new Date()); snaps.take({ name: 'clean' }); await snaps.restore('clean')
+ * @example const snaps = createSnapshots(store, () => new Date(), core); snaps.take({ name: 'clean' }); await snaps.restore('clean')
  */
-export function createSnapshots(store: Store, now: () => Date) {
-  const saved = new Map<string, { state: State; takenAt: string }>()
+export function createSnapshots(store: Store, now: () => Date, bodies: SnapshotBodies) {
+  const saved = new Map<string, { state: State; takenAt: string; release: () => void }>()
   const named = (name: string) => {
     const found = saved.get(name)
     if (!found) throw new EmulatorError('NotFound', `There is no snapshot ${echo(name)}.`, { field: 'name' })
@@ -36,20 +44,29 @@ export function createSnapshots(store: Store, now: () => Date) {
         throw new EmulatorError('LimitExceeded', `At most ${MAX_SNAPSHOTS} snapshots are kept; delete one first.`)
       }
       const takenAt = now().toISOString()
-      saved.set(name, { state: store.snapshot(), takenAt })
+      const state = store.snapshot()
+      const replaced = saved.get(name)
+      saved.set(name, { state, takenAt, release: bodies.pinBodies(state) })
+      if (replaced) {
+        replaced.release()
+        void bodies.sweepBodies().catch(() => undefined)
+      }
       return { name, takenAt }
     },
     async restore(name: string): Promise<SnapshotInfo> {
       const { state, takenAt } = named(name)
       await store.replace(structuredClone(state))
+      await bodies.sweepBodies()
       return { name, takenAt }
     },
     list(): SnapshotInfo[] {
       return [...saved].map(([name, { takenAt }]) => ({ name, takenAt }))
     },
     delete(name: string): void {
-      named(name)
+      named(name).release()
       saved.delete(name)
+      // Freeing the bodies only it kept need not hold up the answer.
+      void bodies.sweepBodies().catch(() => undefined)
     },
   }
 }

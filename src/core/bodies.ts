@@ -57,7 +57,7 @@ export class Bodies {
   /** Take in what the blob store already holds (a file store opened on a previous run's folder). */
   async load(): Promise<void> {
     for (const [blob, size] of await this.blobs.list()) {
-      if (this.#sizes.has(blob)) continue
+      if (this.#sizes.has(blob) || this.#fresh.has(blob)) continue
       this.#sizes.set(blob, size)
       this.#held += size
     }

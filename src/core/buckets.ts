@@ -3,6 +3,7 @@ import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import { bucketsNamed, bucketsOf, keysOfBucket } from './indexes.js'
 import type { Bucket, State, Tag } from './model.js'
+import { sandboxOf } from './sandboxes.js'
 import type { Transaction } from './store.js'
 
 export interface NewBucket {
@@ -11,7 +12,7 @@ export interface NewBucket {
   region: string
   tags?: Tag[]
   settings?: Record<string, unknown>
-  /** Whether a name must be unique among all buckets, or only within its region. */
+  /** Whether a name must be unique among all buckets (of the sandbox), or only within its region. */
   uniqueIn: 'everywhere' | 'region'
   /** The most buckets one account may hold. */
   maxBuckets?: number
@@ -113,8 +114,11 @@ export function insertBucket(ctx: CoreContext, { state, put }: Transaction, inpu
   if (!account.regions.some((r) => r.id === input.region)) {
     throw new EmulatorError('InvalidInput', `Region ${echo(input.region)} does not exist.`, { field: 'region' })
   }
+  // Names are unique among the buckets of the account's sandbox (or of the emulator's own accounts):
+  // a bucket of another sandbox neither collides nor shows that it exists.
+  const sandbox = sandboxOf(state, input.accountId)
   const taken = bucketsNamed(state, input.name).some(
-    (b) => input.uniqueIn === 'everywhere' || b.region === input.region,
+    (b) => (input.uniqueIn === 'everywhere' || b.region === input.region) && sandboxOf(state, b.accountId) === sandbox,
   )
   if (taken) {
     throw new EmulatorError('AlreadyExists', `A bucket named ${echo(input.name)} already exists.`, { entity: 'bucket' })

@@ -16,6 +16,7 @@ import { multipartOps } from './multipart.js'
 import { objectOps } from './objects.js'
 import { policyOps } from './policies.js'
 import { type Authorization, authorize, type Principal } from './principals.js'
+import { sandboxOps } from './sandboxes.js'
 import { entry, type Store } from './store.js'
 import { userOps } from './users.js'
 
@@ -68,6 +69,7 @@ export function createCore(options: CoreOptions) {
 
     /** Keep the bodies a copy of the state (a snapshot) refers to, until the returned function is called. */
     pinBodies: (state: Readonly<State>): (() => void) => ctx.bodies.pin(state),
+    ...sandboxOps(ctx),
 
     now: () => ctx.clock.now(),
 

@@ -6,13 +6,15 @@ const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 const SECRET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const DIGITS = '0123456789'
 
-type Alphabet = 'upper-alnum' | 'base32' | 'secret' | 'base62'
+type Alphabet = 'upper-alnum' | 'base32' | 'secret' | 'base62' | 'digits'
 const alphabets: Record<Alphabet, string> = {
   'upper-alnum': UPPER_ALNUM,
   base32: BASE32,
   secret: SECRET,
   base62: BASE62,
+  digits: DIGITS,
 }
 
 /** The one source of identifiers and secrets; inject a seeded one to make tests deterministic. */

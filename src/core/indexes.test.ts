@@ -2,19 +2,35 @@ import { describe, expect, test } from 'vitest'
 import { prng } from '../../test/fuzz/engine.js'
 import { keysMatching } from './access-keys.js'
 import {
+  blobsOf,
   bucketsNamed,
   bucketsOf,
   keyCountOfPolicy,
   keyCountOfUser,
   keysOfBucket,
   keyWithSecret,
+  objectKeysOf,
+  partsOf,
   policiesOf,
   policyNamed,
+  uploadsOf,
   userCountOfPolicy,
   userNamed,
   usersOf,
 } from './indexes.js'
-import type { AccessKey, Bucket, ManagedPolicy, State, User } from './model.js'
+import { compareKeys } from './key-order.js'
+import {
+  type AccessKey,
+  type Bucket,
+  type ManagedPolicy,
+  type MultipartUpload,
+  objectId,
+  partId,
+  type State,
+  type StoredObject,
+  type UploadedPart,
+  type User,
+} from './model.js'
 import { openStore, type Transaction } from './store.js'
 
 // A small universe of values, so that random changes collide often.
@@ -25,6 +41,9 @@ const BUCKET_IDS = ['b0', 'b1']
 const POLICY_IDS = ['p0', 'p1', 'p2']
 const NAMES = ['Bob', 'bob', 'ann', 'Ann', 'zed']
 const SECRETS = ['s0', 's1', 's2']
+const OBJECT_KEYS = ['a', 'b/c', 'é', '\u{1f600}', '\uffef']
+const UPLOAD_IDS = ['up0', 'up1']
+const BLOBS = ['blob0', 'blob1', 'blob2', 'blob3']
 
 type Random = () => number
 const pick = <T>(rnd: Random, items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T
@@ -82,7 +101,56 @@ const randomPolicy = (rnd: Random): ManagedPolicy => ({
   tags: [],
 })
 
+const randomObject = (rnd: Random): StoredObject => ({
+  bucketId: pick(rnd, BUCKET_IDS),
+  key: pick(rnd, OBJECT_KEYS),
+  size: 1,
+  etag: '"e"',
+  lastModified: 'then',
+  headers: {},
+  metadata: {},
+  checksums: {},
+  body: some(rnd, BLOBS).map((blob) => ({ blob, size: 1 })),
+})
+
+const randomUpload = (rnd: Random): MultipartUpload => ({
+  id: pick(rnd, UPLOAD_IDS),
+  bucketId: pick(rnd, BUCKET_IDS),
+  key: pick(rnd, OBJECT_KEYS),
+  initiatedAt: 'then',
+  headers: {},
+  metadata: {},
+})
+
+const randomPart = (rnd: Random): UploadedPart => ({
+  uploadId: pick(rnd, UPLOAD_IDS),
+  number: 1 + Math.floor(rnd() * 3),
+  size: 1,
+  etag: '"e"',
+  lastModified: 'then',
+  checksums: {},
+  blob: pick(rnd, BLOBS),
+})
+
+function randomObjectChange(rnd: Random, tx: Transaction): void {
+  const roll = rnd()
+  if (roll < 0.35) {
+    const object = randomObject(rnd)
+    tx.put('objects', objectId(object.bucketId, object.key), object)
+  } else if (roll < 0.55) tx.remove('objects', objectId(pick(rnd, BUCKET_IDS), pick(rnd, OBJECT_KEYS)))
+  else if (roll < 0.65) tx.put('uploads', ...withId(randomUpload(rnd)))
+  else if (roll < 0.7) tx.remove('uploads', pick(rnd, UPLOAD_IDS))
+  else if (roll < 0.9) {
+    const part = randomPart(rnd)
+    tx.put('parts', partId(part.uploadId, part.number), part)
+  } else tx.remove('parts', partId(pick(rnd, UPLOAD_IDS), 1 + Math.floor(rnd() * 3)))
+}
+
 function randomChange(rnd: Random, tx: Transaction): void {
+  if (rnd() < 0.3) {
+    randomObjectChange(rnd, tx)
+    return
+  }
   const roll = rnd()
   if (roll < 0.3) tx.put('accessKeys', ...withId(randomKey(rnd)))
   else if (roll < 0.45) tx.remove('accessKeys', `k${Math.floor(rnd() * 40)}`)
@@ -171,6 +239,35 @@ function lookups(state: Readonly<State>) {
       ids(keys.filter((k) => k.bucketId === bucketId)),
     ])
   }
+  const objects = Object.values(state.objects)
+  for (const bucketId of BUCKET_IDS) {
+    pairs.push([
+      `object keys of ${bucketId}`,
+      [...objectKeysOf(state, bucketId)],
+      objects
+        .filter((o) => o.bucketId === bucketId)
+        .map((o) => o.key)
+        .sort(compareKeys),
+    ])
+    pairs.push([
+      `uploads in ${bucketId}`,
+      ids(uploadsOf(state, bucketId)),
+      ids(Object.values(state.uploads).filter((u) => u.bucketId === bucketId)),
+    ])
+  }
+  for (const uploadId of UPLOAD_IDS) {
+    const numbers = (parts: UploadedPart[]) => parts.map((p) => p.number).sort()
+    pairs.push([
+      `parts of ${uploadId}`,
+      numbers(partsOf(state, uploadId)),
+      numbers(Object.values(state.parts).filter((p) => p.uploadId === uploadId)),
+    ])
+  }
+  const referred = new Set([
+    ...objects.flatMap((o) => o.body.map((s) => s.blob)),
+    ...Object.values(state.parts).map((p) => p.blob),
+  ])
+  pairs.push(['blobs referred to', [...blobsOf(state)].sort(), [...referred].sort()])
   for (const policyId of POLICY_IDS) {
     const withPolicy = (xs: { policyIds?: string[] }[]) => xs.filter((x) => x.policyIds?.includes(policyId)).length
     pairs.push([`keys with ${policyId}`, keyCountOfPolicy(state, policyId), withPolicy(keys)])

@@ -1,6 +1,8 @@
 import { SortedKeys } from './key-order.js'
 import type {
   AccessKey,
+  Account,
+  ApiToken,
   Bucket,
   ManagedPolicy,
   MultipartUpload,
@@ -14,12 +16,14 @@ import type {
 // entities. The store keeps them: every put and remove of a transaction (and its undo) passes
 // through `change`, and a replaced or loaded state gets indexes built afresh.
 
-type Indexed = 'accessKeys' | 'users' | 'buckets' | 'policies' | 'uploads' | 'parts'
+type Indexed = 'accessKeys' | 'users' | 'buckets' | 'policies' | 'accounts' | 'tokens' | 'uploads' | 'parts'
 type EntityIn = {
   accessKeys: AccessKey
   users: User
   buckets: Bucket
   policies: ManagedPolicy
+  accounts: Account
+  tokens: ApiToken
   uploads: MultipartUpload
   parts: UploadedPart
 }
@@ -34,6 +38,7 @@ const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
     group('owner', k.namespace, k.accountId, k.userId),
     group('bucket', k.namespace, k.accountId, k.bucketId ?? null),
     group('secret', k.namespace, k.secret),
+    group('of-account', k.accountId),
     ...(k.userId !== null ? [group('user', k.userId)] : []),
     ...(k.bucketId !== undefined ? [group('in-bucket', k.bucketId)] : []),
     ...(k.policyIds ?? []).map((id) => group('policy', id)),
@@ -45,6 +50,8 @@ const groupsOf: { [C in Indexed]: (entity: EntityIn[C]) => string[] } = {
   ],
   buckets: (b) => [group('account', b.accountId), group('name', b.name)],
   policies: (p) => [group('account', p.accountId), group('name', p.accountId, p.name.toLowerCase())],
+  accounts: (a) => (a.sandbox === undefined ? [] : [group('sandbox', a.sandbox)]),
+  tokens: (t) => [group('account', t.accountId)],
   uploads: (u) => [group('bucket', u.bucketId)],
   parts: (p) => [group('upload', p.uploadId)],
 }
@@ -98,6 +105,8 @@ export class Indexes {
   readonly users = new Groups(groupsOf.users)
   readonly buckets = new Groups(groupsOf.buckets)
   readonly policies = new Groups(groupsOf.policies)
+  readonly accounts = new Groups(groupsOf.accounts)
+  readonly tokens = new Groups(groupsOf.tokens)
   readonly uploads = new Groups(groupsOf.uploads)
   readonly parts = new Groups(groupsOf.parts)
   /** Keys of each bucket's objects, sorted for listing. */
@@ -171,7 +180,16 @@ export class Indexes {
   }
 }
 
-const indexed: readonly Indexed[] = ['accessKeys', 'users', 'buckets', 'policies', 'uploads', 'parts']
+const indexed: readonly Indexed[] = [
+  'accessKeys',
+  'users',
+  'buckets',
+  'policies',
+  'accounts',
+  'tokens',
+  'uploads',
+  'parts',
+]
 const isIndexed = (collection: string): collection is Indexed => (indexed as readonly string[]).includes(collection)
 
 const byState = new WeakMap<object, Indexes>()
@@ -253,6 +271,17 @@ export const policiesOf = (state: Readonly<State>, accountId: string): ManagedPo
 export const policyNamed = (state: Readonly<State>, accountId: string, name: string): ManagedPolicy | undefined =>
   indexesOf(state).policies.get(group('name', accountId, name.toLowerCase()))[0]
 
+/** Keys of the account, of every namespace. */
+export const keysOfAccount = (state: Readonly<State>, accountId: string): AccessKey[] =>
+  indexesOf(state).accessKeys.get(group('of-account', accountId))
+
+/** Bearer tokens of the account. */
+export const tokensOf = (state: Readonly<State>, accountId: string): ApiToken[] =>
+  indexesOf(state).tokens.get(group('account', accountId))
+
+/** Accounts of the sandbox. */
+export const accountsInSandbox = (state: Readonly<State>, sandboxId: string): Account[] =>
+  indexesOf(state).accounts.get(group('sandbox', sandboxId))
 const NO_KEYS: readonly string[] = []
 
 /** Keys of the bucket's objects, in UTF-8 binary order (the index's own array: do not change it). */

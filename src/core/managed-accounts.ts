@@ -112,7 +112,8 @@ function requireManaged(state: Readonly<State>, parentId: string, id: string): A
 
 // Account ids are global: one taken by any account (managed by another or by nobody) is refused.
 function insertManagedAccount(ctx: CoreContext, { state, put }: Transaction, input: NewManagedAccount): Account {
-  if (!entry(state.accounts, input.parentId)) {
+  const parent = entry(state.accounts, input.parentId)
+  if (!parent) {
     throw new EmulatorError('NotFound', `The account ${echo(input.parentId)} cannot be found.`, { entity: 'account' })
   }
   if (entry(state.accounts, input.id)) {
@@ -126,6 +127,8 @@ function insertManagedAccount(ctx: CoreContext, { state, put }: Transaction, inp
     parentId: input.parentId,
     createdAt: nowIso(ctx),
     ...(input.settings && { settings: structuredClone(input.settings) }),
+    // An account a sandbox's account manages is the sandbox's too.
+    ...(parent.sandbox !== undefined && { sandbox: parent.sandbox }),
   }
   put('accounts', account.id, account)
   return account

@@ -22,6 +22,8 @@ export interface Account {
   disabled?: boolean
   /** Provider-specific settings (quotas ...), owned by the dialect that made the account. */
   settings?: Record<string, unknown>
+  /** The sandbox the account belongs to; none for the emulator's own accounts. */
+  sandbox?: string
 }
 
 /** A place buckets live in, with the alias and S3 endpoint clients are shown. */
@@ -210,6 +212,17 @@ export interface UploadedPart {
   blob: string
 }
 
+/**
+ * An isolated tenant for one test: accounts made from a seed of their own (fresh ids and secrets),
+ * which a reset of the sandbox seeds again. What its accounts hold is its own.
+ */
+export interface Sandbox {
+  id: string
+  createdAt: string
+  /** The sandbox's seed, credentials included (seed file format). */
+  seed: unknown
+}
+
 export interface State {
   accounts: Record<string, Account>
   users: Record<string, User>
@@ -220,6 +233,7 @@ export interface State {
   objects: Record<string, StoredObject>
   uploads: Record<string, MultipartUpload>
   parts: Record<string, UploadedPart>
+  sandboxes: Record<string, Sandbox>
   counters: { keySerial: number }
 }
 
@@ -235,6 +249,7 @@ export function emptyState(): State {
     objects: {},
     uploads: {},
     parts: {},
+    sandboxes: {},
     counters: { keySerial: 0 },
   }
 }

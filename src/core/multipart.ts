@@ -14,8 +14,24 @@ import {
   type StoredObject,
   type UploadedPart,
 } from './model.js'
-import { checkKey, MAX_BODY_BYTES, sameEtag, userMetadata } from './object-rules.js'
-import { checkWrite, collectBodies, type ObjectRef, storeObject, type WriteConditions } from './objects.js'
+import {
+  type ByteRange,
+  type Conditions,
+  checkConditions,
+  checkKey,
+  MAX_BODY_BYTES,
+  resolveRange,
+  sameEtag,
+  userMetadata,
+} from './object-rules.js'
+import {
+  checkWrite,
+  collectBodies,
+  type ObjectRef,
+  requireObject,
+  storeObject,
+  type WriteConditions,
+} from './objects.js'
 import { entry } from './store.js'
 
 /** Part numbers run from 1 to this. */
@@ -40,7 +56,16 @@ export interface NewPart extends UploadRef {
   body: AsyncIterable<Uint8Array>
   expectedSize?: number | undefined
   contentMd5?: string | undefined
-  checksums?: Checksums | (() => Checksums) | undefined
+  checksums?: Checksums | (() => Checksums | Promise<Checksums>) | undefined
+}
+
+export interface PartCopy extends UploadRef {
+  partNumber: number
+  source: ObjectRef
+  /** Conditions on the source (x-amz-copy-source-if-*): a failing one is PreconditionFailed. */
+  sourceConditions?: Conditions | undefined
+  /** The bytes of the source to copy (x-amz-copy-source-range); all of it when absent. */
+  range?: ByteRange | undefined
 }
 
 export interface PartListing {
@@ -61,11 +86,40 @@ export interface UploadListing {
 export interface CompletedPart {
   partNumber: number
   etag: string
-  checksums?: Checksums | undefined
 }
 
 /** @example const mp = multipartOps(ctx); const { id } = await mp.createMultipartUpload({ bucket, key }) */
 export function multipartOps(ctx: CoreContext) {
+  // Write a part's body, then commit it, unless its upload went meanwhile.
+  async function storePart(input: NewPart): Promise<UploadedPart> {
+    await collectBodies(ctx)
+    const written = await ctx.bodies.write(input.body, {
+      maxSize: MAX_BODY_BYTES,
+      expectedSize: input.expectedSize,
+      contentMd5: input.contentMd5,
+    })
+    try {
+      const checksums = typeof input.checksums === 'function' ? await input.checksums() : { ...input.checksums }
+      return await ctx.store.update(({ state, put }) => {
+        const upload = requireUpload(state, input)
+        const part: UploadedPart = {
+          uploadId: upload.id,
+          number: input.partNumber,
+          size: written.size,
+          etag: `"${written.md5.toString('hex')}"`,
+          lastModified: nowIso(ctx),
+          checksums,
+          blob: written.blob,
+        }
+        put('parts', partId(upload.id, part.number), part)
+        return structuredClone(part)
+      })
+    } finally {
+      await ctx.bodies.settle(written.blob)
+      await collectBodies(ctx)
+    }
+  }
+
   return {
     async createMultipartUpload(input: NewUpload): Promise<MultipartUpload> {
       checkKey(input.key)
@@ -90,31 +144,24 @@ export function multipartOps(ctx: CoreContext) {
     async uploadPart(input: NewPart): Promise<UploadedPart> {
       checkPartNumber(input.partNumber)
       ctx.store.read((state) => requireUpload(state, input))
-      await collectBodies(ctx)
-      const written = await ctx.bodies.write(input.body, {
-        maxSize: MAX_BODY_BYTES,
-        expectedSize: input.expectedSize,
-        contentMd5: input.contentMd5,
+      return storePart(input)
+    },
+
+    /** Store a part copied from an object, whole or a range of it (UploadPartCopy). */
+    async uploadPartCopy(input: PartCopy): Promise<UploadedPart> {
+      checkPartNumber(input.partNumber)
+      const body = ctx.store.read((state) => {
+        requireUpload(state, input)
+        const source = requireObject(state, input.source)
+        checkConditions(source, input.sourceConditions ?? {}, 'copy-source')
+        const { start, end } = input.range ? resolveRange(input.range, source.size) : { start: 0, end: source.size - 1 }
+        return ctx.bodies.read(source.body, start, end)
       })
       try {
-        const checksums = typeof input.checksums === 'function' ? input.checksums() : { ...input.checksums }
-        return await ctx.store.update(({ state, put }) => {
-          const upload = requireUpload(state, input)
-          const part: UploadedPart = {
-            uploadId: upload.id,
-            number: input.partNumber,
-            size: written.size,
-            etag: `"${written.md5.toString('hex')}"`,
-            lastModified: nowIso(ctx),
-            checksums,
-            blob: written.blob,
-          }
-          put('parts', partId(upload.id, part.number), part)
-          return structuredClone(part)
-        })
+        return await storePart({ ...input, body })
       } finally {
-        await ctx.bodies.settle(written.blob)
-        await collectBodies(ctx)
+        // Ends the read if the write stopped before the last byte.
+        await body.return?.()
       }
     },
 

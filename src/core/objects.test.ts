@@ -152,3 +152,106 @@ describe('objects', () => {
     expect(core.ctx.bodies.heldBytes).toBe(0)
   })
 })
+
+describe('objects and transactions', () => {
+  test('a put whose bucket goes while the body streams stores nothing and frees its blob', async () => {
+    const { core, blobs, store } = await setup()
+    async function* slow() {
+      yield bytes('half')
+      await core.deleteBucket(bucket)
+      yield bytes(' and half')
+    }
+    await expect(core.putObject({ bucket, key: 'k', body: slow() })).rejects.toMatchObject({
+      code: 'NotFound',
+      detail: { entity: 'bucket' },
+    })
+    expect((await blobs.list()).size).toBe(0)
+    expect(Object.keys(store.snapshot().objects)).toEqual([])
+    expect(core.ctx.bodies.heldBytes).toBe(0)
+  })
+
+  test('a put refused at commit by If-None-Match (another put won meanwhile) leaves the winner alone', async () => {
+    const { core, blobs } = await setup()
+    async function* slow() {
+      yield bytes('loser')
+      await core.putObject({ bucket, key: 'k', body: chunks('winner') })
+    }
+    await expect(core.putObject({ bucket, key: 'k', body: slow(), ifNoneMatch: '*' })).rejects.toMatchObject({
+      code: 'PreconditionFailed',
+    })
+    expect(await text(core.readObject({ bucket, key: 'k' }).body)).toBe('winner')
+    expect((await blobs.list()).size).toBe(1)
+  })
+
+  test('conditional reads: If-Match and If-None-Match', async () => {
+    const { core } = await setup()
+    const { etag } = await core.putObject({ bucket, key: 'k', body: chunks('x') })
+    expect(() => core.headObject({ bucket, key: 'k', conditions: { ifMatch: '"nope"' } })).toThrow(
+      expect.objectContaining({ code: 'PreconditionFailed' }),
+    )
+    expect(() => core.headObject({ bucket, key: 'k', conditions: { ifNoneMatch: etag } })).toThrow(
+      expect.objectContaining({ code: 'NotModified' }),
+    )
+    expect(core.headObject({ bucket, key: 'k', conditions: { ifMatch: etag, ifNoneMatch: '"other"' } }).etag).toBe(etag)
+    const future = new Date(Date.now() + 60_000)
+    expect(() => core.headObject({ bucket, key: 'k', conditions: { ifModifiedSince: future } })).toThrow(
+      expect.objectContaining({ code: 'NotModified' }),
+    )
+  })
+})
+
+describe('checksums given with a body', () => {
+  test('are stored, and one that only exists after the body may refuse it, storing nothing', async () => {
+    const { core, blobs } = await setup()
+    const put = await core.putObject({
+      bucket,
+      key: 'k',
+      body: chunks('x'),
+      checksums: async () => ({ crc32: 'AAAA' }),
+    })
+    expect(put.checksums).toEqual({ crc32: 'AAAA' })
+    const refused = core.putObject({
+      bucket,
+      key: 'k',
+      body: chunks('y'),
+      checksums: async () => {
+        throw new EmulatorError('DigestMismatch', 'The CRC32 you specified did not match the calculated checksum.')
+      },
+    })
+    await expect(refused).rejects.toMatchObject({ code: 'DigestMismatch' })
+    expect(await text(core.readObject({ bucket, key: 'k' }).body)).toBe('x')
+    expect((await blobs.list()).size).toBe(1)
+  })
+})
+
+describe('objects of a sandbox', () => {
+  test('go, with their bodies, when the sandbox is deleted', async () => {
+    const { core, blobs } = await setup()
+    await core.createSandbox({
+      id: 'sbx',
+      seed: {},
+      contents: {
+        ...core.ctx.store.snapshot(),
+        accounts: { s1: { id: 's1', name: 's', realm: 'test', createdAt: 'then', regions: [{ id: 'r1' }] } },
+        users: {},
+        accessKeys: {},
+        buckets: {},
+        policies: {},
+        tokens: {},
+        objects: {},
+        uploads: {},
+        parts: {},
+        sandboxes: {},
+      },
+      max: 10,
+    })
+    await core.createBucket({ accountId: 's1', name: 'inside', region: 'r1', uniqueIn: 'region' })
+    const inside = { accountId: 's1', name: 'inside' }
+    await core.putObject({ bucket: inside, key: 'k', body: chunks('sandboxed') })
+    await core.createMultipartUpload({ bucket: inside, key: 'm' })
+    await core.deleteSandbox('sbx')
+    expect((await blobs.list()).size).toBe(0)
+    const state = core.ctx.store.snapshot()
+    expect([Object.keys(state.objects), Object.keys(state.uploads)]).toEqual([[], []])
+  })
+})

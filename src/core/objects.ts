@@ -39,9 +39,9 @@ export interface NewObject extends ObjectRef, WriteConditions {
   metadata?: Record<string, string> | undefined
   /**
    * Checksums to store with the object (verified by the caller); a function is called once the body
-   * has been read whole, for checksums that arrive after it (a trailer).
+   * has been read whole, for checksums that arrive after it (a trailer). If it throws, nothing is stored.
    */
-  checksums?: Checksums | (() => Checksums) | undefined
+  checksums?: Checksums | (() => Checksums | Promise<Checksums>) | undefined
 }
 
 export interface ReadQuery extends ObjectRef {
@@ -253,7 +253,7 @@ export async function writeObject(
   await collectBodies(ctx)
   const written = await ctx.bodies.write(input.body, limits)
   try {
-    const checksums = typeof input.checksums === 'function' ? input.checksums() : { ...input.checksums }
+    const checksums = typeof input.checksums === 'function' ? await input.checksums() : { ...input.checksums }
     return await ctx.store.update((tx) => {
       const bucket = checkWrite(tx.state, input.bucket, input.key, input)
       return storeObject(tx, { ...make(written, checksums), bucketId: bucket.id, lastModified: nowIso(ctx) })

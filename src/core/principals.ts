@@ -61,9 +61,10 @@ export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy
 /**
  * Which of a caller's layers decided: its root identity, its user's policies, its key's scope, the
  * policies attached to its key, its token's scopes, the key being no longer active, its account
- * being disabled, or the end user it acts for.
+ * being disabled, or the end user it acts for; or none, for an operation that asks no permission.
  */
 export type DecidingLayer =
+  | 'unrestricted'
   | 'root'
   | 'identity'
   | 'key-scope'

@@ -120,4 +120,34 @@ describe('store transactions', () => {
     expect(core.findKeyForAuth(['linode'], key.id)).toBeUndefined()
     rmSync(dir, { recursive: true })
   })
+
+  test('a state file written before objects loads with none, and takes logged objects in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    const file = join(dir, 'state.json')
+    const { objects, uploads, parts, sandboxes: _, ...old } = emptyState()
+    writeFileSync(file, JSON.stringify(old))
+    const object = { bucketId: 'b', key: 'k', size: 0, etag: '"x"', lastModified: 'then', headers: {}, metadata: {} }
+    const logged = { ...object, checksums: {}, body: [] }
+    appendFileSync(`${file}.changes`, `${JSON.stringify([['objects', 'b/k', logged]])}\n`)
+    const store = await openStore({ file })
+    expect(store.snapshot()).toMatchObject({ objects: { 'b/k': logged }, uploads: {}, parts: {} })
+    expect([objects, uploads, parts]).toEqual([{}, {}, {}])
+    await store.close()
+    rmSync(dir, { recursive: true })
+  })
+
+  test('a state file written before sandboxes loads with none, and keeps those made since', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyemu-store-'))
+    const file = join(dir, 'state.json')
+    const { sandboxes: _, ...old } = emptyState()
+    writeFileSync(file, JSON.stringify(old))
+    const store = await openStore({ file })
+    expect(store.snapshot().sandboxes).toEqual({})
+    await store.update((tx) => tx.put('sandboxes', 'sbx-1', { id: 'sbx-1', createdAt: 'now', seed: {} }))
+    await store.close()
+    expect((await openStore({ file })).snapshot().sandboxes).toEqual({
+      'sbx-1': { id: 'sbx-1', createdAt: 'now', seed: {} },
+    })
+    rmSync(dir, { recursive: true })
+  })
 })

@@ -169,6 +169,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     }
     if (!isState(db.data))
       throw new EmulatorError('InvalidInput', `${file} does not hold a keyemu state`, { field: file })
+    // A state written before sandboxes existed has none.
+    db.data.sandboxes ??= {}
     // Changes acknowledged after the file was last written (the process was killed, not stopped).
     const logged = ChangeLog.read(`${file}.changes`)
     withObjectCollections(db.data)

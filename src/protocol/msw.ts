@@ -93,13 +93,30 @@ function toResponse(res: WireResponse, method: string): Response {
   return new Response(bodiless ? null : fetchBody(res.body), { status: res.status, headers: res.headers })
 }
 
+/**
+ * MSW captures a stack trace in every handler it makes, to name where the handler was declared: that
+ * names this file for each of them, and the traces were most of what createHandlers() cost.
+ */
+function withoutCallFrame<F extends (...args: never[]) => HttpHandler>(make: F): F {
+  return ((...args: Parameters<F>) => {
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    try {
+      return make(...args)
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  }) as F
+}
+
 const methods = {
-  GET: http.get,
-  POST: http.post,
-  PUT: http.put,
-  DELETE: http.delete,
-  PATCH: http.patch,
-  HEAD: http.head,
+  GET: withoutCallFrame(http.get),
+  POST: withoutCallFrame(http.post),
+  PUT: withoutCallFrame(http.put),
+  DELETE: withoutCallFrame(http.delete),
+  PATCH: withoutCallFrame(http.patch),
+  HEAD: withoutCallFrame(http.head),
+  ALL: withoutCallFrame(http.all),
 }
 
 /**
@@ -137,7 +154,7 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
         ({ request }) => serve(request, dialect, matches.get(request)),
       ),
     )
-    const fallback = http.all(
+    const fallback = methods.ALL(
       ({ request }) => onHost(request),
       ({ request }) => serve(request, dialect),
     )

@@ -20,6 +20,8 @@ function genericWords(decision: Authorization): string {
   const statement = () => `statement ${decision.sid ?? `#${decision.statementIndex}`} of policy ${decision.policy}`
   const implicit = decision.effect === 'implicit-deny'
   switch (decision.via) {
+    case 'unrestricted':
+      return 'the operation asks no permission: any caller it authenticates may call it'
     case 'root':
       return "the account's root identity, which no policy limits"
     case 'inactive-key':

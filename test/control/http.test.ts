@@ -31,6 +31,13 @@ test('health says the auth mode, the dialects and the seeded credentials without
     accountId: '000000000000',
     name: 'test',
   })
+  expect(body.credentials).toContainEqual({
+    kind: 'signing-key',
+    family: 'tigris',
+    accountId: 'keyemu',
+    name: 'keyemu',
+  })
+  expect(JSON.stringify(body)).not.toContain('keyemu-tigris-signing-key')
   expect(JSON.stringify(body)).not.toContain('keyemu-linode-token')
   expect(JSON.stringify(body)).not.toContain('keyemu-bird-token')
 })

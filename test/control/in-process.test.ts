@@ -34,3 +34,14 @@ test('a restored snapshot forgets a user created since; reset returns to the see
   expect(emu.state().users).toEqual({})
   expect(emu.journal.list({ operation: 'CreateUser' })).toHaveLength(2)
 })
+
+test('a sandbox in-process: a tenant of its own, journalled as such, reset alone and removed whole', async () => {
+  const { id, credentials } = await emu.sandboxes.create()
+  const iam = new IAMClient({ region: 'us-east-1', credentials: credentials.aws, maxAttempts: 1 })
+  await iam.send(new CreateUserCommand({ UserName: 'mine' }))
+  expect(emu.journal.list({ sandbox: id }).map((e) => e.operation)).toEqual(['CreateUser'])
+  await emu.reset({ sandbox: id })
+  expect((await iam.send(new ListUsersCommand({}))).Users).toEqual([])
+  await emu.sandboxes.delete(id)
+  await expect(iam.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'InvalidClientTokenId' })
+})

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { EmulatorError, echo, MAX_PROBLEMS } from '../../core/errors.js'
 
 // AWS services describe constraint failures in one sentence shape, whatever the protocol:

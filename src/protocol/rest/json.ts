@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { EmulatorError, echo, MAX_PROBLEMS } from '../../core/errors.js'
 import type { TextResponse, WireRequest } from '../route.js'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { EmulatorError, echo } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
 import { type JsonObject, readJsonObject } from '../rest/json.js'

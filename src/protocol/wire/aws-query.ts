@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { EmulatorError, type ErrorCode, echo, isEmulatorError } from '../../core/errors.js'
 import { lowerFirst, parseAwsInput } from '../aws/validation.js'
 import { type Permission, type Route, type RouteContext, route, type TextResponse, type WireRequest } from '../route.js'

@@ -12,6 +12,8 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 // U+FFFE, U+FFFF, and (with the u flag, only when unpaired) surrogates.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu
+// The same without g, to test for: most text (ids, names, dates) has nothing to escape and is kept as is.
+const UNSAFE_ANY = new RegExp(UNSAFE.source, 'u')
 
 /**
  * Text as XML character data or an attribute value: markup characters escaped, characters XML 1.0
@@ -20,7 +22,7 @@ const UNSAFE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\
  * @example escapeXml('a<b\u0000') // 'a&lt;b'
  */
 export function escapeXml(text: string): string {
-  return text.replace(UNSAFE, (c) => ENTITIES[c] ?? '')
+  return UNSAFE_ANY.test(text) ? text.replace(UNSAFE, (c) => ENTITIES[c] ?? '') : text
 }
 
 /**
