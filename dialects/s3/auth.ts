@@ -155,17 +155,6 @@ export function bucketQueryOf(ctx: RouteContext<unknown>, name: string): BucketQ
 }
 
 /**
- * Refuse the call, in the words of any denial, unless the caller is allowed this second permission
- * too (CopyObject reads its source besides writing its target). In audit mode the refusal is logged
- * by the caller's first permission only.
- */
-export function requireAlso(ctx: RouteContext<unknown>, permission: Permission): void {
-  const request = authorization.request(ctx, permission)
-  const decision = ctx.core.authorize(ctx.principal, request)
-  if (decision.effect !== 'allow') throw authorization.denial(ctx, request, decision)
-}
-
-/**
  * Would the caller be allowed this too? For answers that depend on a second permission (a missing
  * key is NoSuchKey only to a caller who may list the bucket).
  */

@@ -106,7 +106,7 @@ export async function runAccountOp(s3: S3Client, op: AccountOp, newBucket: strin
   else await s3.send(new CreateBucketCommand({ Bucket: newBucket }))
 }
 
-/** The permissions an operation needs, as the S3 action vocabulary names them. */
+/** The permissions an operation needs, as the S3 action vocabulary names them, in the order keyemu asks them. */
 export function permissionsOf(op: BucketOp | AccountOp, target: Target | string): [string, string][] {
   if (typeof target === 'string') {
     return op === 'ListBuckets' ? [['s3:ListAllMyBuckets', '*']] : [['s3:CreateBucket', `arn:aws:s3:::${target}`]]
@@ -124,10 +124,11 @@ export function permissionsOf(op: BucketOp | AccountOp, target: Target | string)
       return [['s3:PutObject', object('put.txt')]]
     case 'DeleteObject':
       return [['s3:DeleteObject', object('del.txt')]]
+    // Its target is judged first, then its source.
     case 'CopyObject':
       return [
-        ['s3:GetObject', object('obj.txt')],
         ['s3:PutObject', object('copy.txt')],
+        ['s3:GetObject', object('obj.txt')],
       ]
     default:
       return [['s3:PutObject', object('multi.txt')]]
