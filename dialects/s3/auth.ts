@@ -7,7 +7,7 @@ import type { Principal } from '../../src/core/principals.js'
 import { AWS_REALM, authenticateSigV4 } from '../../src/protocol/aws/auth.js'
 import { awsAuthorization } from '../../src/protocol/aws/authorize.js'
 import { sigV4ClaimOf } from '../../src/protocol/aws/claim.js'
-import type { AuthContext, Permission, RouteContext } from '../../src/protocol/route.js'
+import type { AuthContext, AuthorizationRules, Permission, RouteContext } from '../../src/protocol/route.js'
 import { LINODE_KEYS, STORAGE_CREDENTIALS, TIGRIS_KEYS } from '../../src/protocol/storage-keys.js'
 import { targetOf } from './addressing.js'
 
@@ -64,32 +64,52 @@ export function contentSha256Mismatch(claimed: string, computed: string): Emulat
   )
 }
 
-const rules = awsAuthorization(undefined, STORAGE_CREDENTIALS)
+const aws = awsAuthorization(undefined, STORAGE_CREDENTIALS)
+const BUCKET_ARN = /^arn:aws:s3:::([^/]+)/
 
-/** S3 is judged like every AWS service, with the storage keys as callers. */
-export const authorization = rules
+/**
+ * S3 is judged like every AWS service, with the storage keys as callers; the request also names the
+ * account owning the bucket, so a bucket of another account is refused by the evaluator itself (for
+ * the dispatcher and explain alike). A bucket being created is nobody's yet: a name held elsewhere is
+ * a conflict, not a refusal.
+ */
+export const authorization: AuthorizationRules = {
+  ...aws,
+  request(ctx, permission) {
+    const request = aws.request(ctx, permission)
+    const name = BUCKET_ARN.exec(permission.resource)?.[1]
+    if (name === undefined || permission.action.toLowerCase() === 's3:createbucket') return request
+    const owner = visibleBucket(ctx, name)?.accountId
+    return owner === undefined ? request : { ...request, resourceAccountId: owner }
+  },
+}
 
 const buckets = new WeakMap<RouteContext<unknown>, Bucket>()
 
 /**
- * The bucket a request names, in the caller's own account: a bucket of another account is AccessDenied
- * (as S3 answers a bucket that exists but is not yours), one of no account NoSuchBucket. Where an account
- * holds the name in two regions (Linode's clusters), the one of the signing region or host is taken.
+ * The bucket a request names: the caller's own, or else another account's of the caller's sandbox
+ * (which the evaluator refuses, as S3 answers AccessDenied to a bucket that exists but is not yours);
+ * one of no account (or of another sandbox) is NoSuchBucket. Where an account holds the name in two
+ * regions (Linode's clusters), the one of the signing region or host is taken.
  *
  * @example const bucket = callerBucket(ctx, 'photos')
  */
 export function callerBucket(ctx: RouteContext<unknown>, name: string): Bucket {
+  const bucket = visibleBucket(ctx, name)
+  if (!bucket) {
+    throw new EmulatorError('NotFound', 'The specified bucket does not exist', { entity: 'bucket', bucket: name })
+  }
+  return bucket
+}
+
+function visibleBucket(ctx: RouteContext<unknown>, name: string): Bucket | undefined {
   const known = buckets.get(ctx)
   if (known?.name === name) return known
-  const own = ctx.core.listBucketsNamed(name)
-  const mine = own.filter((b) => b.accountId === ctx.principal.accountId)
-  const bucket = mine.length > 1 ? pickRegion(ctx, mine) : mine[0]
-  if (bucket) {
-    buckets.set(ctx, bucket)
-    return bucket
-  }
-  if (own.length > 0) throw new EmulatorError('Forbidden', 'Access Denied', { bucket: name })
-  throw new EmulatorError('NotFound', 'The specified bucket does not exist', { entity: 'bucket', bucket: name })
+  const named = ctx.core.listBucketsNamed(name, ctx.principal.accountId)
+  const mine = named.filter((b) => b.accountId === ctx.principal.accountId)
+  const bucket = mine.length > 1 ? pickRegion(ctx, mine) : (mine[0] ?? named[0])
+  if (bucket) buckets.set(ctx, bucket)
+  return bucket
 }
 
 function pickRegion(ctx: RouteContext<unknown>, candidates: Bucket[]): Bucket {
@@ -135,22 +155,11 @@ export function bucketQueryOf(ctx: RouteContext<unknown>, name: string): BucketQ
 }
 
 /**
- * Refuse the call, in the words of any denial, unless the caller is allowed this second permission
- * too (CopyObject reads its source besides writing its target). In audit mode the refusal is logged
- * by the caller's first permission only.
- */
-export function requireAlso(ctx: RouteContext<unknown>, permission: Permission): void {
-  const request = rules.request(ctx, permission)
-  const decision = ctx.core.authorize(ctx.principal, request)
-  if (decision.effect !== 'allow') throw rules.denial(ctx, request, decision)
-}
-
-/**
  * Would the caller be allowed this too? For answers that depend on a second permission (a missing
  * key is NoSuchKey only to a caller who may list the bucket).
  */
 export function mayAlso(ctx: RouteContext<unknown>, permission: Permission): boolean {
-  const request = rules.request(ctx, permission)
+  const request = authorization.request(ctx, permission)
   return ctx.core.authorize(ctx.principal, request).effect === 'allow'
 }
 

@@ -131,7 +131,9 @@ const createBucket = s3Operation<CreateInput>({
   async handle(ctx) {
     const { name } = ctx.input
     const region = regionToCreateIn(ctx)
-    const mine = ctx.core.listBucketsNamed(name).find((b) => b.accountId === ctx.principal.accountId)
+    const mine = ctx.core
+      .listBucketsNamed(name, ctx.principal.accountId)
+      .find((b) => b.accountId === ctx.principal.accountId)
     const answer = emptyAnswer(ctx.requestId, 200, { location: `/${name}` })
     if (mine) {
       // us-east-1 answers a repeated create of one's own bucket with success (s3.md "CreateBucket").

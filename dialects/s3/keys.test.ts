@@ -70,6 +70,35 @@ forEachTransport('s3 keys', (t: Transport) => {
       const unknown = s3Client(t, { credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' } })
       expect((await s3Failure(unknown.send(new ListBucketsCommand({})))).name).toBe('InvalidAccessKeyId')
     })
+    test("explain refuses another account's bucket as the request is refused; another sandbox's bucket is NoSuchBucket", async () => {
+      const explained = t.controls.explain({
+        dialect: 's3',
+        credential: { accessKeyId: ROOT.accessKeyId },
+        action: 's3:ListBucket',
+        resource: 'arn:aws:s3:::example-bucket',
+      })
+      expect(explained).toMatchObject({
+        decision: 'deny',
+        explicit: false,
+        via: 'other-account',
+        decidedBy: expect.stringContaining('another account'),
+        denial: { code: 'Forbidden', status: 403 },
+      })
+      // The sandbox's own Linode account holds an example-bucket too; a bucket only the default seed
+      // holds is none of the sandbox's business.
+      await t.core.createBucket({
+        accountId: ACCOUNT,
+        name: 'default-only',
+        region: 'us-east-1',
+        uniqueIn: 'everywhere',
+      })
+      const sandbox = await t.controls.sandboxes.create()
+      const tenant = s3Client(t, { credentials: sandbox.credentials.aws })
+      const theirs = await s3Failure(tenant.send(new ListObjectsV2Command({ Bucket: 'example-bucket' })))
+      expect(theirs).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })
+      const elsewhere = await s3Failure(tenant.send(new ListObjectsV2Command({ Bucket: 'default-only' })))
+      expect(elsewhere).toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } })
+    })
   })
 
   describe('Linode keys', () => {

@@ -3,7 +3,7 @@ import type { StoredObject } from '../../src/core/model.js'
 import type { ObjectRead } from '../../src/core/objects.js'
 import type { RouteContext } from '../../src/protocol/route.js'
 import { requireBucketName, requireKey } from './addressing.js'
-import { bucketPermission, bucketQueryOf, mayAlso, requireAlso } from './auth.js'
+import { bucketPermission, bucketQueryOf, mayAlso } from './auth.js'
 import {
   answerHeadersOf,
   conditionsOf,
@@ -201,7 +201,7 @@ const copyObject = s3Operation<CopyInput>({
   async handle(ctx) {
     const { source } = ctx.input
     // Reading the source is a permission of its own (s3.md "CopyObject").
-    requireAlso(ctx, bucketPermission(ctx, 's3:GetObject', source.bucket, source.key))
+    ctx.authorize(bucketPermission(ctx, 's3:GetObject', source.bucket, source.key))
     const directive = ctx.req.headers['x-amz-metadata-directive'] ?? 'COPY'
     if (directive !== 'COPY' && directive !== 'REPLACE') {
       throw new EmulatorError('InvalidInput', 'Unknown metadata directive.', { field: 'x-amz-metadata-directive' })

@@ -100,7 +100,16 @@ export function explain(deps: { dialects: Dialect[]; core: Core }, body: unknown
     body: Buffer.alloc(0),
     ...(query.context?.sourceIp !== undefined && { remoteAddress: query.context.sourceIp }),
   }
-  const ctx: RouteContext<unknown> = { req, params: {}, input: undefined, principal, core, requestId: '' }
+  // Explain judges one permission and runs no operation, so nothing asks it for a further one.
+  const ctx: RouteContext<unknown> = {
+    req,
+    params: {},
+    input: undefined,
+    principal,
+    core,
+    requestId: '',
+    authorize: () => undefined,
+  }
   const base = dialect.authorization.request(ctx, { action: query.action, resource: query.resource })
   const given = conditionKeys(query.context)
   const context = () => ({ ...(typeof base.context === 'function' ? base.context() : base.context), ...given })

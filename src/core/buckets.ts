@@ -42,9 +42,17 @@ export function bucketOps(ctx: CoreContext) {
       })
     },
 
-    /** Every bucket of this name, of any account: whose it is decides how a data-plane call is refused. */
-    listBucketsNamed(name: string): Bucket[] {
-      return ctx.store.read((state) => bucketsNamed(state, name).map((b) => structuredClone(b)))
+    /**
+     * Every bucket of this name, of any account; with `seenBy`, only those of that account's sandbox (a
+     * caller never learns of another sandbox's buckets). Whose it is decides how a data-plane call is refused.
+     */
+    listBucketsNamed(name: string, seenBy?: string): Bucket[] {
+      return ctx.store.read((state) => {
+        const sandbox = seenBy === undefined ? undefined : sandboxOf(state, seenBy)
+        return bucketsNamed(state, name)
+          .filter((b) => seenBy === undefined || sandboxOf(state, b.accountId) === sandbox)
+          .map((b) => structuredClone(b))
+      })
     },
 
     /** Buckets of the account (of one region when given), oldest first. */

@@ -22,6 +22,11 @@ export interface RequestContext {
    * case-insensitively; a function is called only if a statement needs them.
    */
   context?: Record<string, ContextValue> | (() => Record<string, ContextValue>)
+  /**
+   * The account that owns the resource, where the dialect knows one (an S3 bucket's). keyemu keeps no
+   * resource policies, so nothing grants access across accounts: another account's resource is refused.
+   */
+  resourceAccountId?: string
 }
 
 export type DecisionEffect = 'allow' | 'implicit-deny' | 'explicit-deny'

@@ -11,6 +11,8 @@ const READ = [
   's3:ListBucket',
   's3:ListBucketVersions',
   's3:GetBucketLocation',
+  // Listing a bucket's uploads in progress is a read (Linode read_only, Tigris ReadOnly: s3.md).
+  's3:ListBucketMultipartUploads',
 ]
 const WRITE = [
   's3:PutObject',
@@ -19,7 +21,6 @@ const WRITE = [
   's3:DeleteObjectVersion',
   's3:AbortMultipartUpload',
   's3:ListMultipartUploadParts',
-  's3:ListBucketMultipartUploads',
 ]
 // Configuration of one bucket (not its deletion, which stays with full access).
 const CONFIGURE = [

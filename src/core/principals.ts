@@ -61,7 +61,8 @@ export function keyPolicies(state: Readonly<State>, key: AccessKey): NamedPolicy
 /**
  * Which of a caller's layers decided: its root identity, its user's policies, its key's scope, the
  * policies attached to its key, its token's scopes, the key being no longer active, its account
- * being disabled, or the end user it acts for; or none, for an operation that asks no permission.
+ * being disabled, the end user it acts for, or the resource being another account's; or none, for an
+ * operation that asks no permission.
  */
 export type DecidingLayer =
   | 'unrestricted'
@@ -73,6 +74,7 @@ export type DecidingLayer =
   | 'inactive-key'
   | 'disabled-account'
   | 'acting-user'
+  | 'other-account'
 
 /** A decision and the layer of the caller that made it. */
 export interface Authorization extends Decision {
@@ -84,7 +86,8 @@ export interface Authorization extends Decision {
  * key's own policies and its token's scopes allow; a user only what its policies allow (and its key's,
  * if it has any). Policies on a key whose scope grants everything do not narrow it. An explicit Deny
  * in any of them wins; otherwise the first layer that does not allow. Nobody of a disabled account may
- * do anything.
+ * do anything, and nobody anything to another account's resource (no resource policy ever grants it;
+ * an explicit Deny of the caller's own still says why first).
  *
  * @example authorize(state, principal, { action: 'iam:CreateAccessKey', resource: userArn }).effect === 'allow'
  */
@@ -98,6 +101,9 @@ export function authorize(state: Readonly<State>, principal: Principal, request:
       ? { effect: 'allow', via: 'root' }
       : { ...evaluate(userPolicies(state, principal.userId), request), via: 'identity' }
   const decisions = [owner]
+  if (request.resourceAccountId !== undefined && request.resourceAccountId !== principal.accountId) {
+    decisions.unshift({ effect: 'implicit-deny', via: 'other-account' })
+  }
   if (key?.scope) decisions.push({ ...evaluate([scopePolicy(key.scope)], request), via: 'key-scope' })
   if (key?.policyIds && !grantsEverything(key.scope)) {
     decisions.push({ ...evaluate(keyPolicies(state, key), request), via: 'key-policies' })

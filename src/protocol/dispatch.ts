@@ -109,8 +109,9 @@ export async function dispatch(
       throw new EmulatorError(code, FAULT_MESSAGES[code])
     }
     if (fault?.kind === 'drop') throw DROPPED
-    const ctx: RouteContext<unknown> = { req, params, input: undefined, principal, core: deps.core, requestId }
     const authorize = (permission: Permission) => {
+      // In audit mode the first refusal is what strict mode would have answered: it stays the verdict.
+      if (judged.wouldDeny) return
       const request = dialect.authorization.request(ctx, permission)
       const judgedPrincipal = dialect.authorization.principal?.(ctx) ?? ctx.principal
       const decision = deps.core.authorize(judgedPrincipal, request)
@@ -119,6 +120,15 @@ export async function dispatch(
       const denial = dialect.authorization.denial(ctx, request, decision)
       if (deps.auth !== 'audit') throw denial
       judged.wouldDeny = denial
+    }
+    const ctx: RouteContext<unknown> = {
+      req,
+      params,
+      input: undefined,
+      principal,
+      core: deps.core,
+      requestId,
+      authorize,
     }
     const fixed = typeof route.authorize === 'function' ? null : route.authorize
     if (fixed !== null) authorize(fixed)

@@ -59,6 +59,11 @@ export interface RouteContext<Input> {
   principal: Principal
   core: Core
   requestId: string
+  /**
+   * Judge a further permission the operation needs besides its route's (CopyObject reads its source),
+   * as the dispatcher judges the route's: refused, or in audit mode let through and recorded.
+   */
+  authorize(permission: Permission): void
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'

@@ -38,6 +38,8 @@ function genericWords(decision: Authorization): string {
       return 'the account is disabled'
     case 'acting-user':
       return implicit ? "the acting user's policy does not reach it" : `the acting user's ${decision.policy}`
+    case 'other-account':
+      return 'the resource belongs to another account, and no policy of its owner grants access to it'
   }
 }
 

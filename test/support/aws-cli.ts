@@ -24,12 +24,13 @@ import { execFile, spawnSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeAll, beforeEach, describe, test } from 'vitest'
+import { afterEach, beforeAll, beforeEach } from 'vitest'
 import type { State } from '../../src/core/model.js'
 import type { Seed } from '../../src/core/seed.js'
 import { openStore } from '../../src/core/store.js'
 import { createEmulator, type Emulator, initialState } from '../../src/emulator.js'
 import { ROOT } from './aws-signing.js'
+import { describeWithTool } from './external-tool.js'
 
 export interface AwsCliOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string }
@@ -62,20 +63,7 @@ export const awsCliMissing: string | undefined = (() => {
  * does not, failed where it does not but CI is set.
  */
 export function describeWithAwsCli(name: string, body: () => void): void {
-  if (!awsCliMissing) {
-    // Each CLI run starts a Python interpreter: seconds, not milliseconds, on a busy machine.
-    describe(name, { timeout: CLI_TEST_TIMEOUT_MS }, body)
-  } else if (process.env.CI) {
-    describe(name, () => {
-      test('has the aws CLI it drives (CI is set, so a missing tool fails)', () => {
-        throw new Error(awsCliMissing)
-      })
-    })
-  } else {
-    // The reporter shows a skipped file only as a count: the reason goes to the log as well.
-    console.warn(`${name}: skipped, ${awsCliMissing}`)
-    describe.skip(`${name} (skipped: ${awsCliMissing})`, body)
-  }
+  describeWithTool('aws CLI', awsCliMissing, name, body)
 }
 
 /** A keyemu server started afresh for each test of the enclosing describe, on a random loopback port. */
@@ -102,8 +90,6 @@ export function serveForCli(seed?: Seed | string): { readonly url: string; reado
     },
   }
 }
-
-const CLI_TEST_TIMEOUT_MS = 120_000
 
 /** Limits of one CLI run: a hang ends the call instead of the whole suite. */
 const RUN_TIMEOUT_MS = 60_000
