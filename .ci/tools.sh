@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Tools some suites drive besides Node: the AWS CLI (test/aws-cli*.test.ts) and boto3
-# (test/boto3.test.ts). A fresh CI machine may lack them, so Debian's awscli and python3-boto3
-# packages are installed when `aws` or Python's boto3 is missing; with CI set, a suite whose tool is
-# still missing fails instead of being skipped.
+# Tools some suites drive besides Node: the AWS CLI (test/aws-cli*.test.ts), boto3
+# (test/boto3.test.ts) and a headless Chromium (test/control/dashboard.test.ts; Debian's own package,
+# since playwright's browser download cannot reach its host from CI). A fresh CI machine may lack
+# them, so Debian's packages are installed when missing; with CI set, a suite whose tool is still
+# missing fails instead of being skipped.
 set -euo pipefail
 
 packages=()
 command -v aws >/dev/null 2>&1 || packages+=(awscli)
 python3 -c 'import boto3' >/dev/null 2>&1 || packages+=(python3-boto3)
+[[ -x /usr/bin/chromium ]] || packages+=(chromium)
 
 if [[ ${#packages[@]} -gt 0 ]]; then
   sudo=()
@@ -21,3 +23,4 @@ if [[ ${#packages[@]} -gt 0 ]]; then
 fi
 echo "aws: $(aws --version 2>&1)"
 echo "boto3: $(python3 -c 'import boto3; print(boto3.__version__)')"
+echo "chromium: $(/usr/bin/chromium --version)"

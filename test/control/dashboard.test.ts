@@ -7,7 +7,7 @@ import { createEmulator, type Emulator } from '../../src/emulator.js'
 import { ROOT } from '../support/aws-signing.js'
 
 // The dashboard in a real browser: Debian's chromium, driven by playwright-core. Without chromium the
-// browser tests are skipped with the reason printed, except in CI, where .ci/chromium.sh installs it
+// browser tests are skipped with the reason printed, except in CI, where .ci/tools.sh installs it
 // and its absence is a failure.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const present = existsSync(CHROMIUM)
@@ -79,7 +79,7 @@ describe('the dashboard over HTTP', () => {
 
 if (!present && process.env.CI) {
   test('CI has the chromium the dashboard tests need', () => {
-    expect.fail(`CI is set but there is ${missing}: .ci/chromium.sh installs it`)
+    expect.fail(`CI is set but there is ${missing}: .ci/tools.sh installs it`)
   })
 }
 
