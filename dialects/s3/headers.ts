@@ -1,20 +1,11 @@
 import { EmulatorError, echo } from '../../src/core/errors.js'
+import type { ObjectHeaders } from '../../src/core/model.js'
 import type { WireRequest } from '../../src/protocol/route.js'
 import { httpDate } from './render.js'
 
 const META = 'x-amz-meta-'
 
-/** Object headers as the core keeps them (their names neutral), from the request or of a stored object. */
-export interface StoredHeaders {
-  contentType?: string
-  contentEncoding?: string
-  contentDisposition?: string
-  contentLanguage?: string
-  cacheControl?: string
-  expires?: string
-}
-
-const HEADER_NAMES: [keyof StoredHeaders, string][] = [
+const HEADER_NAMES: [keyof ObjectHeaders, string][] = [
   ['contentType', 'content-type'],
   ['contentEncoding', 'content-encoding'],
   ['contentDisposition', 'content-disposition'],
@@ -24,8 +15,8 @@ const HEADER_NAMES: [keyof StoredHeaders, string][] = [
 ]
 
 /** The headers an upload stores with its object; aws-chunked is the transfer's encoding, not the object's. */
-export function storedHeadersOf(req: WireRequest): StoredHeaders {
-  const out: StoredHeaders = {}
+export function storedHeadersOf(req: WireRequest): ObjectHeaders {
+  const out: ObjectHeaders = {}
   for (const [field, name] of HEADER_NAMES) {
     let value = req.headers[name]
     if (field === 'contentEncoding' && value !== undefined) {
@@ -41,7 +32,7 @@ export function storedHeadersOf(req: WireRequest): StoredHeaders {
 }
 
 /** The stored headers as an answer carries them; S3 answers `binary/octet-stream` for an object stored without a type. */
-export function answerHeadersOf(headers: StoredHeaders): Record<string, string> {
+export function answerHeadersOf(headers: ObjectHeaders): Record<string, string> {
   const out: Record<string, string> = { 'content-type': headers.contentType ?? 'binary/octet-stream' }
   for (const [field, name] of HEADER_NAMES) {
     const value = headers[field]
