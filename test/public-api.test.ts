@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
+import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createEmulator } from '../src/index.js'
@@ -36,6 +37,18 @@ describe('keyemu/msw', () => {
     const { User } = await iam.send(new CreateUserCommand({ UserName: 'bob' }))
     expect(User?.Arn).toBe('arn:aws:iam::111111111111:user/bob')
     expect(handlers.length).toBeGreaterThan(0)
+    // The override answers ListUsers; every other call falls through to keyemu.
+    server.use(
+      http.post('https://iam.amazonaws.com/', async ({ request }) => {
+        if (!(await request.clone().text()).includes('Action=ListUsers')) return undefined
+        return HttpResponse.xml(
+          '<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUsersResult><IsTruncated>false</IsTruncated><Users><member><UserName>overridden</UserName><Path>/</Path><UserId>AIDAOVERRIDDEN</UserId><Arn>arn:aws:iam::111111111111:user/overridden</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate></member></Users></ListUsersResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></ListUsersResponse>',
+        )
+      }),
+    )
+    expect((await iam.send(new ListUsersCommand({}))).Users?.map((u) => u.UserName)).toEqual(['overridden'])
+    const created = await iam.send(new CreateUserCommand({ UserName: 'carol' }))
+    expect(created.User?.Arn).toBe('arn:aws:iam::111111111111:user/carol')
   })
 
   test('a bad seed does not crash: the requests that need the store are refused, naming the field', async () => {

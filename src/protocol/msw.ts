@@ -4,7 +4,7 @@ import type { SetupServer } from 'msw/node'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES } from './edge.js'
 import { matchesOnHead, matchRoute, type RouteMatch } from './match.js'
-import type { Dialect, Route, WireBody, WireRequest, WireResponse } from './route.js'
+import type { Dialect, WireBody, WireRequest, WireResponse } from './route.js'
 
 const headOf = new WeakMap<Request, WireRequest>()
 const wireOf = new WeakMap<Request, Promise<WireRequest>>()
@@ -73,16 +73,6 @@ function toWire(request: Request): Promise<WireRequest> {
   return wire
 }
 
-// The match the dispatcher would make; a request it cannot make one of is left to the dialect's last
-// handler, whose dispatch answers it in the dialect's error format.
-const matchOf = (dialect: Dialect) => (wire: WireRequest) => {
-  try {
-    return matchRoute(dialect, wire)
-  } catch {
-    return undefined
-  }
-}
-
 const NO_BYTES: AsyncIterable<Uint8Array> = (async function* () {})()
 
 // A streamed route reads the Request's own body as it arrives, never a clone of it.
@@ -117,35 +107,24 @@ function toResponse(res: WireResponse, method: string): Response {
 
 /**
  * MSW captures a stack trace in every handler it makes, to name where the handler was declared: that
- * names this file for each of them, and the traces were most of what createHandlers() cost.
+ * names this file, and the trace was most of what createHandlers() cost.
  */
-function withoutCallFrame<F extends (...args: never[]) => HttpHandler>(make: F): F {
-  return ((...args: Parameters<F>) => {
-    const limit = Error.stackTraceLimit
-    Error.stackTraceLimit = 0
-    try {
-      return make(...args)
-    } finally {
-      Error.stackTraceLimit = limit
-    }
-  }) as F
-}
-
-const methods = {
-  GET: withoutCallFrame(http.get),
-  POST: withoutCallFrame(http.post),
-  PUT: withoutCallFrame(http.put),
-  DELETE: withoutCallFrame(http.delete),
-  PATCH: withoutCallFrame(http.patch),
-  HEAD: withoutCallFrame(http.head),
-  ALL: withoutCallFrame(http.all),
+function withoutCallFrame<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
 }
 
 /**
- * MSW handlers for the dialects, one per route (so a test can override one operation with
- * `server.use`), bound to each provider's real host, plus one last handler per dialect that answers
- * anything else on that host in the dialect's error format. A route's handler hands the match it made
- * to the dispatcher, so a request is matched once.
+ * One MSW handler for every dialect, bound to the providers' real hosts: it answers any request to a
+ * dialect's host, an unknown operation in the dialect's own error format. One handler, not one per
+ * route: MSW parses the URL and the cookies of a request once for each handler it tries, and that was
+ * most of an in-process call's cost. A test overrides an operation by putting its own handler first
+ * (`server.use`).
  *
  * @example setupServer(...toMswHandlers(dialects, { core, auth: 'strict' }))
  *
@@ -155,40 +134,34 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
   // Handlers exist at once; a store still being seeded is awaited by the first request.
   const ready = Promise.resolve(deps)
   ready.catch(() => undefined) // a failed seed is reported to the request that awaits it, not as unhandled
+  // The predicate finds the dialect by host; the resolver it says yes to serves with that one.
+  const servedBy = new WeakMap<Request, Dialect>()
+  const onSomeHost = (request: Request) => {
+    const origin = parsedUrl(request).origin
+    const dialect = dialects.find((d) => d.hosts.test(origin))
+    if (dialect) servedBy.set(request, dialect)
+    return dialect !== undefined
+  }
   // A dialect that matches on heads is matched before its body is read, so that a route taking its
-  // body as a stream gets it unread; any other request is read (up to the limit) first.
-  const serve = async (request: Request, dialect: Dialect, matched?: RouteMatch) => {
-    const match = matched ?? (matchesOnHead(dialect) ? matchOf(dialect)(toHead(request)) : undefined)
+  // body as a stream gets it unread; any other request is read (up to the limit) and matched by the
+  // dispatcher, which answers a request it cannot match in the dialect's error format.
+  const serve = async (request: Request, dialect: Dialect) => {
+    let match: RouteMatch | undefined
+    try {
+      match = matchesOnHead(dialect) ? matchRoute(dialect, toHead(request)) : undefined
+    } catch {
+      match = undefined
+    }
     const wire = match?.route.streamBody ? { ...toHead(request), stream: streamOf(request) } : await toWire(request)
     return toResponse(await dispatch(dialect, wire, await ready, match), request.method)
   }
-  return dialects.flatMap((dialect) => {
-    const onHost = (request: Request) => dialect.hosts.test(parsedUrl(request).origin)
-    // The route a request is for is found once, as the edge port finds it, and not once per handler
-    // (which read an RPC body's operation again for each): each route's handler compares.
-    const routed = new WeakMap<Request, Promise<RouteMatch | undefined>>()
-    const routeOf = (request: Request) => {
-      let match = routed.get(request)
-      if (!match) {
-        if (!onHost(request)) match = Promise.resolve(undefined)
-        else if (matchesOnHead(dialect)) match = Promise.resolve(matchOf(dialect)(toHead(request)))
-        else match = toWire(request).then(matchOf(dialect))
-        routed.set(request, match)
-      }
-      return match
-    }
-    const perRoute = dialect.routes.map((route: Route<unknown>) =>
-      methods[route.method](
-        async ({ request }) => (await routeOf(request))?.route === route,
-        async ({ request }) => serve(request, dialect, await routeOf(request)),
-      ),
-    )
-    const fallback = methods.ALL(
-      ({ request }) => onHost(request),
-      ({ request }) => serve(request, dialect),
-    )
-    return [...perRoute, fallback]
-  })
+  const handler = withoutCallFrame(() =>
+    http.all(
+      ({ request }) => onSomeHost(request),
+      ({ request }) => serve(request, servedBy.get(request) as Dialect),
+    ),
+  )
+  return [handler]
 }
 
 /** The major version of the msw package installed beside keyemu: 2 or 3 (the peer range). */
