@@ -31,37 +31,34 @@ export function bucketOps(ctx: CoreContext) {
       return ctx.store.update((tx) => structuredClone(insertBucket(ctx, tx, input)))
     },
 
-    getBucket(query: BucketQuery): Bucket {
-      return ctx.store.read((state) => structuredClone(requireBucket(state, query)))
+    // Reads answer the stored (frozen) buckets themselves: read them, never change them.
+    getBucket(query: BucketQuery): Readonly<Bucket> {
+      return ctx.store.read((state) => requireBucket(state, query))
     },
 
-    findBucket(query: BucketQuery): Bucket | undefined {
-      return ctx.store.read((state) => {
-        const bucket = findBucket(state, query)
-        return bucket && structuredClone(bucket)
-      })
+    findBucket(query: BucketQuery): Readonly<Bucket> | undefined {
+      return ctx.store.read((state) => findBucket(state, query))
     },
 
     /**
      * Every bucket of this name, of any account; with `seenBy`, only those of that account's sandbox (a
      * caller never learns of another sandbox's buckets). Whose it is decides how a data-plane call is refused.
      */
-    listBucketsNamed(name: string, seenBy?: string): Bucket[] {
+    listBucketsNamed(name: string, seenBy?: string): Readonly<Bucket>[] {
       return ctx.store.read((state) => {
         const sandbox = seenBy === undefined ? undefined : sandboxOf(state, seenBy)
-        return bucketsNamed(state, name)
-          .filter((b) => seenBy === undefined || sandboxOf(state, b.accountId) === sandbox)
-          .map((b) => structuredClone(b))
+        return bucketsNamed(state, name).filter(
+          (b) => seenBy === undefined || sandboxOf(state, b.accountId) === sandbox,
+        )
       })
     },
 
     /** Buckets of the account (of one region when given), oldest first. */
-    listBuckets(accountId: string, region?: string): Bucket[] {
+    listBuckets(accountId: string, region?: string): Readonly<Bucket>[] {
       return ctx.store.read((state) =>
         bucketsOf(state, accountId)
           .filter((b) => region === undefined || b.region === region)
-          .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name))
-          .map((b) => structuredClone(b)),
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name)),
       )
     },
 

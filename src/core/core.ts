@@ -73,11 +73,9 @@ export function createCore(options: CoreOptions) {
 
     now: () => ctx.clock.now(),
 
-    getAccount(accountId: string): Account | undefined {
-      return ctx.store.read((state) => {
-        const account = entry(state.accounts, accountId)
-        return account && structuredClone(account)
-      })
+    /** The stored account itself (read on every call, so not copied): read it, never change it. */
+    getAccount(accountId: string): Readonly<Account> | undefined {
+      return ctx.store.read((state) => entry(state.accounts, accountId))
     },
 
     /** The first account of a realm: whom a dialect serves when authentication is off. */

@@ -52,7 +52,8 @@ export interface ReadQuery extends ObjectRef {
 }
 
 export interface ObjectRead {
-  object: StoredObject
+  /** The stored object itself: read it, never change it. */
+  object: Readonly<StoredObject>
   /** The bytes answered, inclusive, when a range or part was asked for. */
   range?: { start: number; end: number }
   /** The bytes; consume it or call `return()` on it, or the blobs it reads stay held. */
@@ -113,13 +114,13 @@ export function objectOps(ctx: CoreContext) {
       }))
     },
 
-    /** An object's metadata (HeadObject); conditions and part number as for a read. */
-    headObject(query: ReadQuery): StoredObject {
+    /** An object's metadata (HeadObject); conditions and part number as for a read. The stored object itself: never change it. */
+    headObject(query: ReadQuery): Readonly<StoredObject> {
       return read((state) => {
         const object = requireObject(state, query)
         checkConditions(object, query.conditions ?? {}, 'read')
         if (query.partNumber !== undefined) partRange(object, query.partNumber)
-        return structuredClone(object)
+        return object
       })
     },
 
@@ -134,7 +135,7 @@ export function objectOps(ctx: CoreContext) {
             : query.range && resolveRange(query.range, object.size)
         const { start, end } = range ?? { start: 0, end: object.size - 1 }
         const body = ctx.bodies.read(object.body, start, end)
-        return { object: structuredClone(object), ...(range && { range }), body }
+        return { object, ...(range && { range }), body }
       })
     },
 
@@ -341,7 +342,7 @@ function listObjects(state: Readonly<State>, query: ListQuery): ObjectListing {
       last = ['p', common]
       at = pastPrefix(keys, common, at)
     } else {
-      objects.push(structuredClone(entry(state.objects, objectId(bucket.id, key)) as StoredObject))
+      objects.push(entry(state.objects, objectId(bucket.id, key)) as StoredObject)
       last = ['k', key]
       at++
     }

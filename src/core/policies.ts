@@ -245,5 +245,6 @@ function attachmentCount(state: Readonly<State>, policyId: string): number {
 }
 
 export function withCount(state: Readonly<State>, policy: ManagedPolicy): ManagedPolicyView {
-  return { ...structuredClone(policy), attachmentCount: attachmentCount(state, policy.id) }
+  // The stored policy is frozen: its document is shared, not copied.
+  return { ...policy, attachmentCount: attachmentCount(state, policy.id) }
 }

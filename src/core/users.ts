@@ -54,12 +54,12 @@ export function userOps(ctx: CoreContext) {
       return ctx.store.read((state) => entry(state.users, userId))
     },
 
-    listUsers(accountId: string, page: { pathPrefix?: string } & PageRequest): CursorPage<User> {
+    /** The stored users themselves: read them, never change them. */
+    listUsers(accountId: string, page: { pathPrefix?: string } & PageRequest): CursorPage<Readonly<User>> {
       return ctx.store.read((state) => {
         const prefix = page.pathPrefix ?? '/'
         const users = usersOf(state, accountId).filter((u) => u.path.startsWith(prefix))
-        const result = pageAfter(sortedBy(users, byLowerName), page, byLowerName)
-        return { ...result, items: result.items.map((u) => structuredClone(u)) }
+        return pageAfter(sortedBy(users, byLowerName), page, byLowerName)
       })
     },
 
