@@ -1,5 +1,6 @@
 import type { AccessKeyView } from '../../src/core/access-keys.js'
 import type { EmulatorError, ErrorCode } from '../../src/core/errors.js'
+import { memoByIdentity } from '../../src/core/memo.js'
 import type { Account, Bucket, BucketGrant, Region } from '../../src/core/model.js'
 import type { NumberedPage } from '../../src/core/pagination.js'
 import { jsonResponse } from '../../src/protocol/rest/json.js'
@@ -110,8 +111,11 @@ export const permissionsOf = {
 /** A key is unlimited when its scope reaches every bucket. */
 export const isLimited = (key: AccessKeyView): boolean => !key.scope?.grants.some((g) => g.bucket === '*')
 
+// An account's regions by id, once per stored account: every key of a listing looks its regions up.
+const regionsById = memoByIdentity((regions: readonly Region[]) => new Map(regions.map((r) => [r.id, r])))
+
 function renderGrant(grant: BucketGrant, account: Account): Json {
-  const region = account.regions.find((r) => r.id === grant.region)
+  const region = grant.region === undefined ? undefined : regionsById(account.regions).get(grant.region)
   return {
     cluster: clusterOf(region),
     region: grant.region ?? '',
@@ -126,7 +130,8 @@ function renderGrant(grant: BucketGrant, account: Account): Json {
  */
 export function renderKey(key: AccessKeyView, account: Account, secret?: string): Json {
   const limited = isLimited(key)
-  const regions = (key.regions ?? []).flatMap((id) => account.regions.filter((r) => r.id === id))
+  const byId = regionsById(account.regions)
+  const regions = (key.regions ?? []).map((id) => byId.get(id)).filter((r) => r !== undefined)
   return {
     id: key.serial,
     label: key.label ?? '',

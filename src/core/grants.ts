@@ -1,4 +1,5 @@
 import type { NamedPolicy } from './evaluator.js'
+import { memoByIdentity } from './memo.js'
 import type { BucketAccess, BucketGrant, KeyScope } from './model.js'
 import type { PolicyStatement } from './policy-document.js'
 
@@ -81,7 +82,7 @@ function grantStatement(grant: BucketGrant, index: number): PolicyStatement {
  *
  * @example scopePolicy({ grants: [{ bucket: 'b', access: 'read' }], accountActions: ['list-buckets'] })
  */
-export function scopePolicy(scope: KeyScope): NamedPolicy {
+export const scopePolicy: (scope: KeyScope) => NamedPolicy = memoByIdentity((scope: KeyScope) => {
   const statements = scope.grants.map(grantStatement)
   if (scope.accountActions.includes('list-buckets')) {
     statements.push({ Sid: 'ListBuckets', Effect: 'Allow', Action: ['s3:ListAllMyBuckets'], Resource: ['*'] })
@@ -90,7 +91,7 @@ export function scopePolicy(scope: KeyScope): NamedPolicy {
     statements.push({ Sid: 'CreateBuckets', Effect: 'Allow', Action: ['s3:CreateBucket'], Resource: ['*'] })
   }
   return { name: 'key-scope', document: { Version: '2012-10-17', Statement: statements } }
-}
+})
 
 /**
  * The OAuth-style scopes of a token written as the policy the evaluator judges them by: a scope is an
@@ -98,15 +99,17 @@ export function scopePolicy(scope: KeyScope): NamedPolicy {
  *
  * @example tokenScopePolicy(['object_storage:read_write']) // allows object_storage:read_only too
  */
-export function tokenScopePolicy(scopes: readonly string[]): NamedPolicy {
-  const statements: PolicyStatement[] = scopes.map((scope) => ({
-    Sid: scope,
-    Effect: 'Allow',
-    Action: scope.endsWith(':read_write') ? [scope, scope.replace(/:read_write$/, ':read_only')] : [scope],
-    Resource: ['*'],
-  }))
-  return { name: 'token-scopes', document: { Version: '2012-10-17', Statement: statements } }
-}
+export const tokenScopePolicy: (scopes: readonly string[]) => NamedPolicy = memoByIdentity(
+  (scopes: readonly string[]) => {
+    const statements: PolicyStatement[] = scopes.map((scope) => ({
+      Sid: scope,
+      Effect: 'Allow',
+      Action: scope.endsWith(':read_write') ? [scope, scope.replace(/:read_write$/, ':read_only')] : [scope],
+      Resource: ['*'],
+    }))
+    return { name: 'token-scopes', document: { Version: '2012-10-17', Statement: statements } }
+  },
+)
 
 /** The grant a key-scope statement stands for (its Sid is `Grant<index>`), if it is one. */
 export function grantOfStatement(scope: KeyScope | undefined, sid: string | undefined): BucketGrant | undefined {

@@ -1,5 +1,6 @@
 import type { Core } from '../../core/core.js'
 import { EmulatorError } from '../../core/errors.js'
+import { memoByIdentity } from '../../core/memo.js'
 import { type Principal, principalOfKey } from '../../core/principals.js'
 import type { AuthContext, AuthorizationRules, WireRequest } from '../route.js'
 
@@ -45,14 +46,12 @@ export function authenticateBearer(
 export function tokenPrincipal(core: Core, presented: string, realm: string): Principal | undefined {
   const token = core.findToken(presented)
   if (!token || core.getAccount(token.accountId)?.realm !== realm) return undefined
-  // Scopes are written space-separated (OAuth) or listed; a seed may do either.
-  return {
-    accountId: token.accountId,
-    userId: null,
-    keyId: null,
-    scopes: token.scopes.flatMap((s) => s.split(/[\s,]+/)),
-  }
+  return { accountId: token.accountId, userId: null, keyId: null, scopes: scopesOf(token.scopes) }
 }
+
+// Scopes are written space-separated (OAuth) or listed; a seed may do either. Split once per stored
+// token, so that the policy they stand for is built and compiled once too.
+const scopesOf = memoByIdentity((written: readonly string[]) => written.flatMap((s) => s.split(/[\s,]+/)))
 
 // With auth off, every request is the realm's first account, unrestricted.
 function anonymousRoot(ctx: AuthContext, realm: string): Principal {
