@@ -79,15 +79,15 @@ const putObject = s3Operation<ObjectInput>({
 // Checksums describe the whole object: a range or a part answers none.
 function readHeaders(ctx: RouteContext<ObjectInput>, object: StoredObject, whole: boolean) {
   const wholeChecksums = whole && ctx.req.headers['x-amz-checksum-mode'] === 'ENABLED' && object.parts === undefined
-  return {
-    ...answerHeadersOf(object.headers),
-    ...lastModifiedHeader(object.lastModified),
-    etag: object.etag,
-    'accept-ranges': 'bytes',
-    ...metadataHeaders(object.metadata),
-    ...(object.parts !== undefined && { 'x-amz-mp-parts-count': String(object.parts) }),
-    ...(wholeChecksums && checksumHeaders(object.checksums)),
-  }
+  // One object written in place: spreading each part was a read's costliest step.
+  const headers = answerHeadersOf(object.headers)
+  Object.assign(headers, lastModifiedHeader(object.lastModified))
+  headers.etag = object.etag
+  headers['accept-ranges'] = 'bytes'
+  Object.assign(headers, metadataHeaders(object.metadata))
+  if (object.parts !== undefined) headers['x-amz-mp-parts-count'] = String(object.parts)
+  if (wholeChecksums) Object.assign(headers, checksumHeaders(object.checksums))
+  return headers
 }
 
 const partNumberOf = (ctx: RouteContext<ObjectInput>) => {
@@ -144,17 +144,13 @@ const getObject = s3Operation<ObjectInput>({
     }
     const { object, range, body } = read
     const headers = readHeaders(ctx, object, range === undefined)
-    if (!range) return bodyAnswer(ctx.requestId, 200, { ...headers, 'content-length': String(object.size) }, body)
-    return bodyAnswer(
-      ctx.requestId,
-      206,
-      {
-        ...headers,
-        'content-length': String(range.end - range.start + 1),
-        'content-range': `bytes ${range.start}-${range.end}/${object.size}`,
-      },
-      body,
-    )
+    if (!range) {
+      headers['content-length'] = String(object.size)
+      return bodyAnswer(ctx.requestId, 200, headers, body)
+    }
+    headers['content-length'] = String(range.end - range.start + 1)
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${object.size}`
+    return bodyAnswer(ctx.requestId, 206, headers, body)
   },
 })
 

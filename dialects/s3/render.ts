@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { EmulatorError, ErrorCode } from '../../src/core/errors.js'
 import type { WireBody, WireRequest, WireResponse } from '../../src/protocol/route.js'
 import { type XmlObject, xmlDocument } from '../../src/protocol/wire/xml.js'
@@ -125,7 +125,7 @@ export const s3RequestId = (requestId: string): string => requestId.replace(/-/g
 export function requestIdHeaders(requestId: string): Record<string, string> {
   return {
     'x-amz-request-id': s3RequestId(requestId),
-    'x-amz-id-2': createHash('sha256').update(requestId).digest('base64'),
+    'x-amz-id-2': hash('sha256', requestId, 'base64'),
   }
 }
 
@@ -175,7 +175,7 @@ export function xmlAnswer(requestId: string, root: string, document: XmlObject, 
 
 /** An answer with no body (204s, PutObject's 200), with the request id headers and `headers`. */
 export function emptyAnswer(requestId: string, status: number, headers: Record<string, string> = {}): WireResponse {
-  return { status, headers: { ...requestIdHeaders(requestId), ...headers }, body: '' }
+  return { status, headers: Object.assign(requestIdHeaders(requestId), headers), body: '' }
 }
 
 /** An object's bytes, with its headers. */
@@ -185,7 +185,7 @@ export function bodyAnswer(
   headers: Record<string, string>,
   body: WireBody,
 ): WireResponse {
-  return { status, headers: { ...requestIdHeaders(requestId), ...headers }, body }
+  return { status, headers: Object.assign(requestIdHeaders(requestId), headers), body }
 }
 
 /** List times: ISO 8601 with milliseconds. */

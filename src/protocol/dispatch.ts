@@ -156,7 +156,9 @@ export async function dispatch(
     const record: RequestRecord = {
       ...entry,
       at,
-      principal: principal ? { accountId: principal.accountId, userId: principal.userId, keyId: principal.keyId } : null,
+      principal: principal
+        ? { accountId: principal.accountId, userId: principal.userId, keyId: principal.keyId }
+        : null,
       verdict,
     }
     if (fault) record.fault = fault.id

@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { EmulatorError } from '../core/errors.js'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES, pickDialect, serveEdge } from './edge.js'
+import { gathered, isStream } from './gathered-body.js'
 import { streamingMatch } from './match.js'
 import { renderNeutralError } from './neutral-error.js'
 import type { Dialect, WireRequest, WireResponse } from './route.js'
@@ -38,10 +39,10 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
           return { answer: (await control(wire)) ?? (await serveEdge(dialects, wire, deps)), unread: tooLarge }
         })
     answered
-      .then(({ answer, unread }) => {
+      .then(async ({ answer, unread }) => {
         if (answer.drop) return void req.socket.destroy()
         // A body left unread is not worth reading: the connection closes after the answer.
-        return write(res, answer, req.method, unread)
+        return write(res, await gathered(answer), req.method, unread)
       })
       .catch(next)
   })
@@ -58,7 +59,7 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
 // Written as is: Express's send() would add a charset to content types providers send bare.
 async function write(res: Response, answer: WireResponse, method: string, close: boolean): Promise<void> {
   const { body } = answer
-  const streamed = typeof body !== 'string' && !(body instanceof Uint8Array)
+  const streamed = isStream(body)
   const length = answer.headers['content-length'] ?? (streamed ? undefined : String(Buffer.byteLength(body)))
   res.writeHead(answer.status, {
     ...answer.headers,

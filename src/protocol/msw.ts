@@ -3,6 +3,7 @@ import { type HttpHandler, http } from 'msw'
 import type { SetupServer } from 'msw/node'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES } from './edge.js'
+import { gathered, isStream } from './gathered-body.js'
 import { matchesOnHead, matchRoute, type RouteMatch } from './match.js'
 import type { Dialect, WireBody, WireRequest, WireResponse } from './route.js'
 
@@ -81,7 +82,7 @@ function streamOf(request: Request): AsyncIterable<Uint8Array> {
 }
 
 function fetchBody(body: WireBody): BodyInit {
-  if (typeof body === 'string' || body instanceof Uint8Array) return body as BodyInit
+  if (!isStream(body)) return body as BodyInit
   const chunks = body[Symbol.asyncIterator]()
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -153,7 +154,7 @@ export function toMswHandlers(dialects: Dialect[], deps: DispatchDeps | Promise<
       match = undefined
     }
     const wire = match?.route.streamBody ? { ...toHead(request), stream: streamOf(request) } : await toWire(request)
-    return toResponse(await dispatch(dialect, wire, await ready, match), request.method)
+    return toResponse(await gathered(await dispatch(dialect, wire, await ready, match)), request.method)
   }
   const handler = withoutCallFrame(() =>
     http.all(
