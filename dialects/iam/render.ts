@@ -57,13 +57,14 @@ export function renderRootUser(accountId: string, createdAt: string): XmlObject 
 
 /** Key metadata; `secret` only in CreateAccessKey's answer. Root keys carry no UserName. */
 export function renderAccessKey(key: AccessKeyView, userName: string | undefined, secret?: string): XmlObject {
-  return {
-    ...(userName !== undefined && { UserName: userName }),
-    AccessKeyId: key.id,
-    Status: key.status,
-    ...(secret !== undefined && { SecretAccessKey: secret }),
-    CreateDate: isoSeconds(key.createdAt),
-  }
+  // Filled in order rather than with conditional spreads, which cost more than the rest of a listing.
+  const out: XmlObject = {}
+  if (userName !== undefined) out.UserName = userName
+  out.AccessKeyId = key.id
+  out.Status = key.status
+  if (secret !== undefined) out.SecretAccessKey = secret
+  out.CreateDate = isoSeconds(key.createdAt)
+  return out
 }
 
 export function renderPolicy(policy: ManagedPolicyView, options: { withDescription: boolean }): XmlObject {
