@@ -124,17 +124,17 @@ export function renderBucket(bucket: Bucket, options: { connected?: boolean; cor
 /** A bucket key; `secret` only in CreateBucketAccessKey's answer, which also has no `lastUsed`. */
 export function renderAccessKey(key: AccessKeyView, secret?: string): JsonObject {
   const used = key.lastUsed
-  return {
-    accessKeyId: key.id,
-    ...(secret !== undefined && { secretAccessKey: secret }),
-    status: key.status,
-    createdAt: epochSeconds(key.createdAt),
-    ...(secret === undefined && {
-      lastUsed: used
-        ? { lastUsedDate: epochSeconds(used.at), region: used.region, serviceName: used.service }
-        : { region: 'N/A', serviceName: 'N/A' },
-    }),
+  // Filled in order rather than with conditional spreads, which cost more than the rest of a listing.
+  const out: JsonObject = { accessKeyId: key.id }
+  if (secret !== undefined) out.secretAccessKey = secret
+  out.status = key.status
+  out.createdAt = epochSeconds(key.createdAt)
+  if (secret === undefined) {
+    out.lastUsed = used
+      ? { lastUsedDate: epochSeconds(used.at), region: used.region, serviceName: used.service }
+      : { region: 'N/A', serviceName: 'N/A' }
   }
+  return out
 }
 
 /** The record of a bucket change: Lightsail finishes bucket operations before it answers. */

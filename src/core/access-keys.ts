@@ -3,6 +3,7 @@ import { EmulatorError, echo } from './errors.js'
 import type { Ids } from './ids.js'
 import { keysIn } from './indexes.js'
 import { requireAccountPolicies } from './key-policies.js'
+import { memoByIdentity } from './memo.js'
 import type { AccessKey, AccessKeyStatus, KeyScope, KeyUse, State } from './model.js'
 import { entry, type Transaction } from './store.js'
 
@@ -230,10 +231,11 @@ export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAcc
 const newSecret = (ids: Ids, shape: KeyShape) =>
   ids.token(shape.secretPrefix ?? '', SECRET_LENGTH, shape.secretAlphabet)
 
-function view(key: AccessKey): AccessKeyView {
+// A stored key is frozen: its view (every listing shows one per key) is made once and shared.
+const view = memoByIdentity((key: AccessKey): AccessKeyView => {
   const { secret: _secret, ...rest } = key
-  return rest
-}
+  return Object.freeze(rest)
+})
 
 /** Keys the filter lets through, in creation (serial) order. */
 export function keysMatching(state: Readonly<State>, filter: KeyFilter): AccessKey[] {

@@ -61,11 +61,10 @@ async function write(res: Response, answer: WireResponse, method: string, close:
   const { body } = answer
   const streamed = isStream(body)
   const length = answer.headers['content-length'] ?? (streamed ? undefined : String(Buffer.byteLength(body)))
-  res.writeHead(answer.status, {
-    ...answer.headers,
-    ...(length !== undefined && { 'content-length': length }),
-    ...(close && { connection: 'close' }),
-  })
+  const headers = { ...answer.headers }
+  if (length !== undefined) headers['content-length'] = length
+  if (close) headers.connection = 'close'
+  res.writeHead(answer.status, headers)
   if (method === 'HEAD' || !streamed) return void res.end(method === 'HEAD' ? undefined : body)
   // A body that fails half-way cannot be taken back: the client sees the connection cut short.
   await pipeline(Readable.from(body), res).catch(() => res.destroy())
