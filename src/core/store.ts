@@ -68,7 +68,10 @@ export function entry<T>(record: Readonly<Record<string, T>>, id: string): T | u
 
 /** Set an own entry, even one named `__proto__`. @example setEntry(policies, name, text) */
 export function setEntry<T>(record: Record<string, T>, id: string, value: T): void {
-  Object.defineProperty(record, id, { value, writable: true, enumerable: true, configurable: true })
+  // Only `__proto__` is not an own property when assigned; every change goes through here, so the rest are.
+  if (id === '__proto__')
+    Object.defineProperty(record, id, { value, writable: true, enumerable: true, configurable: true })
+  else record[id] = value
 }
 
 function deepFreeze<T>(value: T): T {
