@@ -96,6 +96,10 @@ const EMPTY = Buffer.alloc(0)
 // or, for a body without one, once the bytes read pass the limit.
 function readBody(req: Request): Promise<{ body: Buffer; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length'] ?? 0)
+  // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body (a GET), nothing to wait for.
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined) {
+    return Promise.resolve({ body: EMPTY, tooLarge: false })
+  }
   if (declared > BODY_LIMIT_BYTES) {
     req.pause()
     return Promise.resolve({ body: EMPTY, tooLarge: true })
@@ -116,8 +120,23 @@ function readBody(req: Request): Promise<{ body: Buffer; tooLarge: boolean }> {
   })
 }
 
+// Host headers seen lately and the origins they name: most requests repeat one or two of them.
+const origins = new Map<string, string>()
+const ORIGINS_KEPT = 64
+
 // The origin a request names in its Host header, or localhost when that is not a host.
 function originOf(host: string | undefined): string {
+  if (host === undefined) return 'http://localhost'
+  let origin = origins.get(host)
+  if (origin === undefined) {
+    origin = parseOrigin(host)
+    if (origins.size >= ORIGINS_KEPT) origins.clear()
+    origins.set(host, origin)
+  }
+  return origin
+}
+
+function parseOrigin(host: string): string {
   if (host) {
     try {
       const url = new URL(`http://${host}`)
