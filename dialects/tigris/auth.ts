@@ -110,6 +110,21 @@ const actorOf = (input: unknown): Actor | undefined =>
  * everything in the org, a Member (also when user_role is left out) only its own keys.
  */
 export function actorPolicy(orgId: string, actor: Actor): NamedPolicy {
+  // Kept per org, role and user, so that the evaluator compiles each once (its cache is by statement).
+  const id = `${orgId}\n${actor.user_role ?? 'Member'}\n${actor.user_id}`
+  let policy = actorPolicies.get(id)
+  if (!policy) {
+    policy = newActorPolicy(orgId, actor)
+    if (actorPolicies.size >= ACTOR_POLICIES_KEPT) actorPolicies.clear()
+    actorPolicies.set(id, policy)
+  }
+  return policy
+}
+
+const actorPolicies = new Map<string, NamedPolicy>()
+const ACTOR_POLICIES_KEPT = 1000
+
+function newActorPolicy(orgId: string, actor: Actor): NamedPolicy {
   const resources =
     actor.user_role === 'Admin'
       ? [orgResource(orgId), `${orgResource(orgId)}/*`]
