@@ -172,8 +172,16 @@ export function accessKeyOps(ctx: CoreContext) {
       })
     },
 
-    /** Note that a key was just used; not awaited, since it must not slow the call it records. */
+    /**
+     * Note that a key was just used; not awaited, since it must not slow the call it records. A use
+     * within a second of the last one recorded, for the same service and region, is not written again:
+     * a burst of calls would otherwise rewrite the key on every call for a time IAM shows to the second.
+     */
     recordKeyUse(keyId: string, use: Omit<KeyUse, 'at'>): void {
+      const last = ctx.store.read((state) => entry(state.accessKeys, keyId)?.lastUsed)
+      const since = last ? ctx.clock.now().getTime() - Date.parse(last.at) : Number.NaN
+      if (last?.service === use.service && last.region === use.region && since >= 0 && since < KEY_USE_RESOLUTION_MS)
+        return
       ctx.store.touch(({ state, put }) => {
         const key = entry(state.accessKeys, keyId)
         if (key) put('accessKeys', keyId, { ...key, lastUsed: { ...use, at: nowIso(ctx) } })
@@ -230,6 +238,9 @@ export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAcc
 
 const newSecret = (ids: Ids, shape: KeyShape) =>
   ids.token(shape.secretPrefix ?? '', SECRET_LENGTH, shape.secretAlphabet)
+
+/** How close two uses of a key may be for the later one to go unrecorded. */
+const KEY_USE_RESOLUTION_MS = 1000
 
 // A stored key is frozen: its view (every listing shows one per key) is made once and shared.
 const view = memoByIdentity((key: AccessKey): AccessKeyView => {
