@@ -12,7 +12,10 @@ await build({
   // Less to read and compile at each start; names are kept, so logged errors still say what they are.
   minifyWhitespace: true,
   minifySyntax: true,
-  alias: { 'body-parser': './build/no-body-parser.cjs', 'mime-types': './build/lazy-mime-types.cjs' },
+  // Modules that dependencies require at load for features keyemu never uses (build/left-out/ says why).
+  alias: Object.fromEntries(
+    ['body-parser', 'mime-types', 'qs', 'thread-stream'].map((name) => [name, `./build/left-out/${name}.cjs`]),
+  ),
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 })
 await build({ ...common, entryPoints: ['dist/src/bin.js'], outfile: 'dist/keyemu.mjs' })
