@@ -112,6 +112,10 @@ const Document = z.lazy(() =>
   ),
 )
 
+// Each distinct document is parsed once (evaluation keeps the result): compiling zod's fast path for
+// its objects would cost more than it saves.
+const ONCE = { jitless: true }
+
 /**
  * Parse and validate an IAM identity-policy document, normalising every list-or-scalar field to a list.
  * Throws `EmulatorError('MalformedPolicy')` naming the first problem found.
@@ -129,7 +133,7 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed(SYNTAX)
 
-  const doc = Document.safeParse(json)
+  const doc = Document.safeParse(json, ONCE)
   if (!doc.success) throw malformed(firstMessage(doc.error))
 
   const statements: PolicyStatement[] = []
@@ -137,7 +141,7 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   for (const raw of doc.data.Statement) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
       throw malformed('Policy statement must be an object.')
-    const parsed = Statement.safeParse(raw)
+    const parsed = Statement.safeParse(raw, ONCE)
     if (!parsed.success) throw malformed(firstMessage(parsed.error))
     const { Principal: _p, NotPrincipal: _np, ...statement } = parsed.data
     if (statement.Sid) {
