@@ -14,7 +14,10 @@ await build({
   minifySyntax: true,
   // Modules that dependencies require at load for features keyemu never uses (build/left-out/ says why).
   alias: Object.fromEntries(
-    ['body-parser', 'debug', 'mime-types', 'qs', 'thread-stream'].map((name) => [name, `./build/left-out/${name}.cjs`]),
+    ['body-parser', 'debug', 'depd', 'mime-types', 'qs', 'thread-stream'].map((name) => [
+      name,
+      `./build/left-out/${name}.cjs`,
+    ]),
   ),
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 })
