@@ -1,14 +1,18 @@
-// The CLI as published (npm run build, after tsc): dist/keyemu.mjs, the small bin that turns on
-// Node's compile cache, and dist/keyemu-cli.mjs, the CLI with its dependencies in one file, so it
-// starts fast and the image needs no node_modules.
+// The CLI as published (npm run build, after tsc): dist/keyemu.mjs, the small bin that loads the CLI
+// with its compiled code kept between runs, and dist/keyemu-cli.cjs, the CLI with its dependencies in
+// one file, so it starts fast and the image needs no node_modules.
 import { build } from 'esbuild'
 
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' }
 
 await build({
   ...common,
   entryPoints: ['dist/src/cli.js'],
-  outfile: 'dist/keyemu-cli.mjs',
+  outfile: 'dist/keyemu-cli.cjs',
+  // CommonJS, whose compiled code Node 20 can be given back too (src/cli/code-cache.ts).
+  format: 'cjs',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Less to read and compile at each start; names are kept, so logged errors still say what they are.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -19,6 +23,5 @@ await build({
       `./build/left-out/${name}.cjs`,
     ]),
   ),
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 })
-await build({ ...common, entryPoints: ['dist/src/bin.js'], outfile: 'dist/keyemu.mjs' })
+await build({ ...common, format: 'esm', entryPoints: ['dist/src/bin.js'], outfile: 'dist/keyemu.mjs' })
