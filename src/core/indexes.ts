@@ -314,6 +314,10 @@ export const keyCountOfPolicy = (state: Readonly<State>, policyId: string): numb
 export const usersOf = (state: Readonly<State>, accountId: string): User[] =>
   indexesOf(state).users.get(group('account', accountId))
 
+/** How many users the account has. */
+export const userCountOf = (state: Readonly<State>, accountId: string): number =>
+  indexesOf(state).users.size(group('account', accountId))
+
 /** The user of the account with this name, regardless of case. */
 export const userNamed = (state: Readonly<State>, accountId: string, name: string): User | undefined =>
   indexesOf(state).users.get(group('name', accountId, name.toLowerCase()))[0]
@@ -329,6 +333,10 @@ export const bucketsOf = (state: Readonly<State>, accountId: string): Bucket[] =
 /** Buckets of any account with this name (one per region at most). */
 export const bucketsNamed = (state: Readonly<State>, name: string): Bucket[] =>
   indexesOf(state).buckets.get(group('name', name))
+
+/** How many buckets the account has. */
+export const bucketCountOf = (state: Readonly<State>, accountId: string): number =>
+  indexesOf(state).buckets.size(group('account', accountId))
 
 /** Managed policies of the account. */
 export const policiesOf = (state: Readonly<State>, accountId: string): ManagedPolicy[] =>

@@ -1,6 +1,6 @@
 import { type CoreContext, findUserByName, nowIso, requireAccount, requireUser } from './context.js'
 import { EmulatorError, echo } from './errors.js'
-import { keyCountOfUser, usersOf } from './indexes.js'
+import { keyCountOfUser, userCountOf, usersOf } from './indexes.js'
 import type { Tag, User } from './model.js'
 import { type CursorPage, type PageRequest, pageAfter, sortedBy } from './pagination.js'
 import { entry } from './store.js'
@@ -31,8 +31,7 @@ export function userOps(ctx: CoreContext) {
             entity: 'user',
           })
         }
-        const count = usersOf(state, input.accountId).length
-        if (input.maxUsers !== undefined && count >= input.maxUsers) {
+        if (input.maxUsers !== undefined && userCountOf(state, input.accountId) >= input.maxUsers) {
           throw new EmulatorError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${input.maxUsers}`)
         }
         const user: User = {
