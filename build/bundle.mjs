@@ -1,6 +1,7 @@
 // The CLI as published (npm run build, after tsc): dist/keyemu.mjs, the small bin that loads the CLI
 // with its compiled code kept between runs, and dist/keyemu-cli.cjs, the CLI with its dependencies in
 // one file, so it starts fast and the image needs no node_modules.
+import { readFileSync } from 'node:fs'
 import { build } from 'esbuild'
 
 const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' }
@@ -25,3 +26,12 @@ await build({
   ),
 })
 await build({ ...common, format: 'esm', entryPoints: ['dist/src/bin.js'], outfile: 'dist/keyemu.mjs' })
+
+// ASCII only (esbuild escapes the rest but for the raw text of template literals): one character
+// elsewhere makes the whole source a two-byte string, twice the memory to read, hold and parse at
+// each start. Escape it in the source (the dashboard writes '\u00b7').
+const cli = readFileSync('dist/keyemu-cli.cjs')
+const at = cli.findIndex((byte) => byte > 0x7f)
+if (at !== -1) {
+  throw new Error(`dist/keyemu-cli.cjs is not ASCII at byte ${at}: …${cli.subarray(Math.max(0, at - 40), at + 20)}…`)
+}

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import module, { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -17,7 +18,8 @@ const KEEP_AFTER_MS = 1000
  */
 export function requireWithCodeCache(file: string): void {
   const bytes = readFileSync(file)
-  const source = bytes.toString('utf8')
+  // The bundle is ASCII (build/bundle.mjs sees to it), read as such without decoding UTF-8.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')
   // V8 checks only that the source is as long as the one the code was made from: the name says the rest.
   const kept = join(tmpdir(), 'keyemu-compile-cache', `${process.version}-${crc32(bytes).toString(16)}`)
   let cachedData: Buffer | undefined
