@@ -28,7 +28,7 @@ WORKDIR /app
 # The CLI is bundled (dependencies included) behind a small bin, so the image needs no node_modules.
 COPY package.json ./
 COPY seeds ./seeds
-COPY --from=build /app/dist/keyemu.mjs /app/dist/keyemu-cli.mjs ./dist/
+COPY --from=build /app/dist/keyemu.mjs /app/dist/keyemu-cli.cjs ./dist/
 RUN mkdir /data && chown node:node /data
 USER node
 EXPOSE 4599

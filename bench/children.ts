@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 /** The built CLI, next to the built bench (dist/bench → dist/src). */
 // The bundled CLI, as `npm start`, the bin and the image run it.
 export const CLI = fileURLToPath(new URL('../keyemu.mjs', import.meta.url))
+/** A node:http server that takes the CLI's arguments and prints its ready line: the floor of a cold start. */
+export const BARE_CLI = fileURLToPath(new URL('./bare-cli.js', import.meta.url))
 
 const children = new Set<ChildProcess>()
 
@@ -55,13 +57,14 @@ export async function forkScript<T>(
   return { child, message }
 }
 
-/** Start the built CLI and resolve once it prints its ready line. */
+/** Start the built CLI (or another script that speaks like it) and resolve once it prints its ready line. */
 export async function startKeyemu(
   logLevel: string,
   timeoutMs = 10_000,
+  cli = CLI,
 ): Promise<{ child: ChildProcess; url: string; readyAt: number }> {
   const child = track(
-    spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', '--log-level', logLevel], {
+    spawn(process.execPath, [cli, '--port', '0', '--host', '127.0.0.1', '--log-level', logLevel], {
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
   )

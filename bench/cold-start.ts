@@ -1,5 +1,5 @@
 import { request } from 'node:http'
-import { startKeyemu, stop } from './children.js'
+import { CLI, startKeyemu, stop } from './children.js'
 import { iamBody, presign } from './sigv4.js'
 
 export interface ColdStart {
@@ -20,9 +20,9 @@ function send(url: string, req: { headers: Record<string, string>; body: string 
 }
 
 /** Spawn → ready line → first signed ListAccessKeys answered, timed from the spawn. */
-export async function coldStart(): Promise<ColdStart> {
+export async function coldStart(cli = CLI): Promise<ColdStart> {
   const spawnedAt = performance.now()
-  const { child, url, readyAt } = await startKeyemu('info')
+  const { child, url, readyAt } = await startKeyemu('info', 10_000, cli)
   try {
     const signed = await presign(new URL(url).host, iamBody('ListAccessKeys'))
     const status = await send(url, signed)

@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-import module from 'node:module'
+import module, { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { requireWithCodeCache } from './cli/code-cache.js'
 
-// The bin: Node 22.1+ keeps V8's compiled code of the CLI bundle between runs (in the OS temp folder,
-// or NODE_COMPILE_CACHE), which saves most of compiling it at each later start. The cache covers only
-// modules loaded after it is enabled, hence this small entry; Node 20 has no such cache.
-;(module as { enableCompileCache?: () => unknown }).enableCompileCache?.()
-await import(new URL('./keyemu-cli.mjs', import.meta.url).href)
+// The bin: it loads the CLI bundle with V8's compiled code of it kept between runs, which saves most of
+// parsing and compiling it at each later start. Node 22.1+ keeps it itself (in the OS temp folder, or
+// NODE_COMPILE_CACHE) for modules loaded after the cache is enabled, hence this small entry; on older
+// Node the bin keeps it. The bundle is CommonJS, which both can cache on any Node version.
+const cli = fileURLToPath(new URL('./keyemu-cli.cjs', import.meta.url))
+const { enableCompileCache } = module as { enableCompileCache?: () => unknown }
+if (enableCompileCache) {
+  enableCompileCache()
+  createRequire(import.meta.url)(cli)
+} else {
+  requireWithCodeCache(cli)
+}

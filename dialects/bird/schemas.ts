@@ -29,22 +29,29 @@ const text = (field: string) =>
 
 const roleId = z.uuid({ error: 'must be a role id (a UUID)' })
 
+// Schemas are z.lazy: each is built on its first use, not at every start (why: src/protocol/aws/validation.ts).
 // roleIds: uuid[] 1..5 (deprecated in the reference); roleRefs, its successor, the same limits.
-const roleIds = z
-  .array(roleId, { error: 'roleIds must be an array of role ids' })
-  .min(1, 'roleIds must list at least 1 role')
-  .max(5, 'roleIds must list at most 5 roles')
+const roleIds = z.lazy(() =>
+  z
+    .array(roleId, { error: 'roleIds must be an array of role ids' })
+    .min(1, 'roleIds must list at least 1 role')
+    .max(5, 'roleIds must list at most 5 roles'),
+)
 
-const roleRef = strict({
-  id: roleId,
-  type: z.literal('organization', { error: 'type must be "organization"' }).optional(),
-  // Roles scoped to workspaces are not emulated: Bird keys here are organization-wide.
-  workspaces: z.array(z.uuid()).max(0, 'workspace-scoped roles are not emulated by keyemu').optional(),
-})
-const roleRefs = z
-  .array(roleRef, { error: 'roleRefs must be an array of role references' })
-  .min(1, 'roleRefs must list at least 1 role')
-  .max(5, 'roleRefs must list at most 5 roles')
+const roleRef = z.lazy(() =>
+  strict({
+    id: roleId,
+    type: z.literal('organization', { error: 'type must be "organization"' }).optional(),
+    // Roles scoped to workspaces are not emulated: Bird keys here are organization-wide.
+    workspaces: z.array(z.uuid()).max(0, 'workspace-scoped roles are not emulated by keyemu').optional(),
+  }),
+)
+const roleRefs = z.lazy(() =>
+  z
+    .array(roleRef, { error: 'roleRefs must be an array of role references' })
+    .min(1, 'roleRefs must list at least 1 role')
+    .max(5, 'roleRefs must list at most 5 roles'),
+)
 
 const oneWayToNameRoles = (body: { roleIds?: unknown; roleRefs?: unknown }) =>
   body.roleIds === undefined || body.roleRefs === undefined
@@ -52,17 +59,18 @@ const oneWayToNameRoles = (body: { roleIds?: unknown; roleRefs?: unknown }) =>
 const roles = { roleIds: roleIds.optional(), roleRefs: roleRefs.optional() }
 const bothRoles = { message: 'give roleIds or roleRefs, not both', path: ['roleRefs'] }
 
-export const CreateKeyBody = strict({ name: text('name'), description: text('description'), ...roles }).refine(
-  oneWayToNameRoles,
-  bothRoles,
+export const CreateKeyBody = z.lazy(() =>
+  strict({ name: text('name'), description: text('description'), ...roles }).refine(oneWayToNameRoles, bothRoles),
 )
 export type CreateKeyInput = z.output<typeof CreateKeyBody>
 
-export const UpdateKeyBody = strict({
-  name: text('name').optional(),
-  description: text('description').optional(),
-  ...roles,
-}).refine(oneWayToNameRoles, bothRoles)
+export const UpdateKeyBody = z.lazy(() =>
+  strict({
+    name: text('name').optional(),
+    description: text('description').optional(),
+    ...roles,
+  }).refine(oneWayToNameRoles, bothRoles),
+)
 export type UpdateKeyInput = z.output<typeof UpdateKeyBody>
 
 /** The role ids a body names, in either spelling; undefined when it names none. */

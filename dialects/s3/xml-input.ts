@@ -10,16 +10,19 @@ const malformed = () =>
   )
 
 // Text as text (a key "007" stays a string); only XML's five predefined entities are expanded, and a
-// document type declaration (where entity bombs live) is refused before parsing.
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: true,
-  htmlEntities: false,
-  removeNSPrefix: true,
-  isArray: (name) => name === 'Object' || name === 'Part',
-})
+// document type declaration (where entity bombs live) is refused before parsing. Made on first use,
+// not at every start.
+let parser: XMLParser | undefined
+const xmlParser = () =>
+  (parser ??= new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: false,
+    processEntities: true,
+    htmlEntities: false,
+    removeNSPrefix: true,
+    isArray: (name) => name === 'Object' || name === 'Part',
+  }))
 
 /**
  * A request's XML body as an object under its root element, or S3's MalformedXML when it is not
@@ -30,7 +33,7 @@ const parser = new XMLParser({
 export function readXml(req: WireRequest, root: string): Record<string, unknown> {
   const text = req.body.toString('utf8')
   if (text.trim() === '' || /<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) throw malformed()
-  const parsed = parser.parse(text) as Record<string, unknown>
+  const parsed = xmlParser().parse(text) as Record<string, unknown>
   const element = parsed[root]
   if (element === undefined || typeof element !== 'object' || element === null) {
     if (element === '') return {}

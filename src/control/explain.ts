@@ -7,30 +7,33 @@ import { parseJson } from '../protocol/rest/json.js'
 import type { Dialect, RouteContext, WireRequest } from '../protocol/route.js'
 import { type Verdict, verdictOf } from '../protocol/verdict.js'
 
-const Text = z.string().min(1).max(2048)
+// Schemas are z.lazy: each is built on its first use, not at every start (why: src/protocol/aws/validation.ts).
+const Text = z.lazy(() => z.string().min(1).max(2048))
 
-export const ExplainQuery = z.strictObject({
-  dialect: Text,
-  credential: z
-    .strictObject({ accessKeyId: Text.optional(), token: Text.optional() })
-    .refine((c) => (c.accessKeyId === undefined) !== (c.token === undefined), {
-      message: 'give the credential as accessKeyId or as token, one of them',
-    }),
-  action: Text,
-  resource: Text,
-  context: z
-    .strictObject({
-      /** The region the call is signed for (aws:RequestedRegion). */
-      region: Text.optional(),
-      sourceIp: Text.optional(),
-      /** When the call is made (ISO 8601): aws:CurrentTime and aws:EpochTime. */
-      time: z.iso.datetime({ offset: true }).optional(),
-      secureTransport: z.boolean().optional(),
-      /** Further condition keys, as a policy names them. */
-      conditions: z.record(Text, z.union([z.string().max(2048), z.array(z.string().max(2048)).max(100)])).optional(),
-    })
-    .optional(),
-})
+export const ExplainQuery = z.lazy(() =>
+  z.strictObject({
+    dialect: Text,
+    credential: z
+      .strictObject({ accessKeyId: Text.optional(), token: Text.optional() })
+      .refine((c) => (c.accessKeyId === undefined) !== (c.token === undefined), {
+        message: 'give the credential as accessKeyId or as token, one of them',
+      }),
+    action: Text,
+    resource: Text,
+    context: z
+      .strictObject({
+        /** The region the call is signed for (aws:RequestedRegion). */
+        region: Text.optional(),
+        sourceIp: Text.optional(),
+        /** When the call is made (ISO 8601): aws:CurrentTime and aws:EpochTime. */
+        time: z.iso.datetime({ offset: true }).optional(),
+        secureTransport: z.boolean().optional(),
+        /** Further condition keys, as a policy names them. */
+        conditions: z.record(Text, z.union([z.string().max(2048), z.array(z.string().max(2048)).max(100)])).optional(),
+      })
+      .optional(),
+  }),
+)
 export type ExplainQuery = z.infer<typeof ExplainQuery>
 
 /** Would this credential be allowed this action on this resource, and what decides it. */

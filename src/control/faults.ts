@@ -3,33 +3,36 @@ import { EmulatorError, echo } from '../core/errors.js'
 import type { Fault, FaultTarget } from '../protocol/dispatch.js'
 import { parseJson } from '../protocol/rest/json.js'
 
-export const FaultSpec = z
-  .strictObject({
-    dialect: z.string().min(1).max(64),
-    /** The provider's name for one operation (as the journal shows it); every operation if left out. */
-    operation: z.string().min(1).max(256).optional(),
-    /** The access key id of the one credential to hit; every caller if left out. */
-    key: z.string().min(1).max(256).optional(),
-    kind: z.enum(['error', 'latency', 'drop'], { error: 'kind must be error, latency or drop' }),
-    error: z
-      .enum(['Throttled', 'ServiceUnavailable', 'Internal'], {
-        error: 'error must be Throttled, ServiceUnavailable or Internal',
-      })
-      .default('Throttled'),
-    latencyMs: z.number().int().min(1).max(60_000).optional(),
-    /** The next N matching calls (1 unless a probability is given). */
-    times: z.number().int().min(1).max(1_000_000).optional(),
-    /** Each matching call, with this probability, until disarmed. */
-    probability: z.number().gt(0).max(1).optional(),
-  })
-  .refine((f) => f.times === undefined || f.probability === undefined, {
-    message: 'give times or probability, not both',
-    path: ['probability'],
-  })
-  .refine((f) => f.kind !== 'latency' || f.latencyMs !== undefined, {
-    message: 'a latency fault needs latencyMs',
-    path: ['latencyMs'],
-  })
+// Schemas are z.lazy: each is built on its first use, not at every start (why: src/protocol/aws/validation.ts).
+export const FaultSpec = z.lazy(() =>
+  z
+    .strictObject({
+      dialect: z.string().min(1).max(64),
+      /** The provider's name for one operation (as the journal shows it); every operation if left out. */
+      operation: z.string().min(1).max(256).optional(),
+      /** The access key id of the one credential to hit; every caller if left out. */
+      key: z.string().min(1).max(256).optional(),
+      kind: z.enum(['error', 'latency', 'drop'], { error: 'kind must be error, latency or drop' }),
+      error: z
+        .enum(['Throttled', 'ServiceUnavailable', 'Internal'], {
+          error: 'error must be Throttled, ServiceUnavailable or Internal',
+        })
+        .default('Throttled'),
+      latencyMs: z.number().int().min(1).max(60_000).optional(),
+      /** The next N matching calls (1 unless a probability is given). */
+      times: z.number().int().min(1).max(1_000_000).optional(),
+      /** Each matching call, with this probability, until disarmed. */
+      probability: z.number().gt(0).max(1).optional(),
+    })
+    .refine((f) => f.times === undefined || f.probability === undefined, {
+      message: 'give times or probability, not both',
+      path: ['probability'],
+    })
+    .refine((f) => f.kind !== 'latency' || f.latencyMs !== undefined, {
+      message: 'a latency fault needs latencyMs',
+      path: ['latencyMs'],
+    }),
+)
 
 export interface ArmedFault extends Fault {
   dialect: string

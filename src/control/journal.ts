@@ -10,28 +10,33 @@ export interface JournalEntry extends RequestRecord {
 /** How many requests the journal keeps unless told otherwise. */
 export const DEFAULT_JOURNAL_SIZE = 10_000
 
-const Decision = z.enum(['allow', 'deny', 'would-deny', 'none'], {
-  error: 'decision must be allow, deny, would-deny or none',
-})
+// Schemas are z.lazy: each is built on its first use, not at every start (why: src/protocol/aws/validation.ts).
+const Decision = z.lazy(() =>
+  z.enum(['allow', 'deny', 'would-deny', 'none'], {
+    error: 'decision must be allow, deny, would-deny or none',
+  }),
+)
 
-export const JournalQuery = z.strictObject({
-  dialect: z.string().optional(),
-  operation: z.string().optional(),
-  /** An access key id: requests made with that key. */
-  key: z.string().optional(),
-  /** A sandbox id: requests made by its accounts' credentials. */
-  sandbox: z.string().optional(),
-  decision: Decision.optional(),
-  status: z.coerce.number({ error: 'status must be an HTTP status' }).int().min(100).max(599).optional(),
-  since: z.iso.datetime({ offset: true, error: 'since must be an ISO 8601 time' }).optional(),
-  until: z.iso.datetime({ offset: true, error: 'until must be an ISO 8601 time' }).optional(),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'limit must be from 1 to 10000')
-    .max(10_000, 'limit must be from 1 to 10000')
-    .default(100),
-})
+export const JournalQuery = z.lazy(() =>
+  z.strictObject({
+    dialect: z.string().optional(),
+    operation: z.string().optional(),
+    /** An access key id: requests made with that key. */
+    key: z.string().optional(),
+    /** A sandbox id: requests made by its accounts' credentials. */
+    sandbox: z.string().optional(),
+    decision: Decision.optional(),
+    status: z.coerce.number({ error: 'status must be an HTTP status' }).int().min(100).max(599).optional(),
+    since: z.iso.datetime({ offset: true, error: 'since must be an ISO 8601 time' }).optional(),
+    until: z.iso.datetime({ offset: true, error: 'until must be an ISO 8601 time' }).optional(),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1, 'limit must be from 1 to 10000')
+      .max(10_000, 'limit must be from 1 to 10000')
+      .default(100),
+  }),
+)
 export type JournalQuery = z.input<typeof JournalQuery>
 
 /** What a request's authorization came to: allowed, denied, let through in audit mode, or never asked. */

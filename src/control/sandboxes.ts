@@ -11,8 +11,9 @@ import { defaultSeedFile } from '../version.js'
 type SeedFile = z.output<typeof SeedSchema>
 type SeedAccount = SeedFile['accounts'][number]
 
+// Schemas are z.lazy: each is built on its first use, not at every start (why: src/protocol/aws/validation.ts).
 /** What POST /_emu/reset takes: nothing (the whole state) or one sandbox's id. */
-export const ResetOptions = z.strictObject({ sandbox: z.string().min(1).max(64).optional() })
+export const ResetOptions = z.lazy(() => z.strictObject({ sandbox: z.string().min(1).max(64).optional() }))
 
 /** The most sandboxes kept at once: a suite that forgets to delete its own is told, not left to grow. */
 export const MAX_SANDBOXES = 1000

@@ -4,9 +4,10 @@ import type { State } from '../core/model.js'
 import type { Store } from '../core/store.js'
 import { parseJson } from '../protocol/rest/json.js'
 
-export const SnapshotName = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a snapshot name is 1 to 64 letters, digits, dots, dashes or underscores')
+// Schemas are z.lazy: each is built on its first use, not at every start (why: src/protocol/aws/validation.ts).
+export const SnapshotName = z.lazy(() =>
+  z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a snapshot name is 1 to 64 letters, digits, dots, dashes or underscores'),
+)
 
 /** The most snapshots kept at once: each is a whole copy of the state. */
 export const MAX_SNAPSHOTS = 100

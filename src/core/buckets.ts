@@ -1,7 +1,7 @@
 import { bucketHasContents, removeBucketContents } from './bucket-contents.js'
 import { type CoreContext, nowIso, requireAccount } from './context.js'
 import { EmulatorError, echo } from './errors.js'
-import { bucketsNamed, bucketsOf, keysOfBucket } from './indexes.js'
+import { bucketCountOf, bucketsNamed, bucketsOf, keysOfBucket } from './indexes.js'
 import type { Bucket, State, Tag } from './model.js'
 import { sandboxOf } from './sandboxes.js'
 import type { Transaction } from './store.js'
@@ -128,8 +128,7 @@ export function insertBucket(ctx: CoreContext, { state, put }: Transaction, inpu
   if (taken) {
     throw new EmulatorError('AlreadyExists', `A bucket named ${echo(input.name)} already exists.`, { entity: 'bucket' })
   }
-  const owned = bucketsOf(state, input.accountId).length
-  if (input.maxBuckets !== undefined && owned >= input.maxBuckets) {
+  if (input.maxBuckets !== undefined && bucketCountOf(state, input.accountId) >= input.maxBuckets) {
     throw new EmulatorError('LimitExceeded', `Cannot exceed quota for buckets: ${input.maxBuckets}`)
   }
   const bucket: Bucket = {

@@ -15,7 +15,15 @@ export interface CoreContext {
   bodies: Bodies
 }
 
-export const nowIso = (ctx: CoreContext): string => ctx.clock.now().toISOString()
+// The last time written, kept so that entities made in the same millisecond (a seed, a bulk load)
+// share one string rather than each holding its own copy of it.
+let lastTime = { ms: Number.NaN, iso: '' }
+
+export const nowIso = (ctx: CoreContext): string => {
+  const now = ctx.clock.now()
+  if (now.getTime() !== lastTime.ms) lastTime = { ms: now.getTime(), iso: now.toISOString() }
+  return lastTime.iso
+}
 
 /** @example requireAccount(state, principal.accountId) */
 export function requireAccount(state: Readonly<State>, accountId: string): Account {

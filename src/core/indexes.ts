@@ -80,10 +80,13 @@ export const groupsOf = <C extends Indexed>(collection: C, entity: EntityIn[C]):
 const sameValue = (a: unknown, b: unknown): boolean =>
   a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => item === b[i]))
 
-// Most groups hold one member (a key's secret, a user's name), so one is kept as its bare id, far
-// smaller than a Set; a second member turns the group into a Set. Members are ids, looked up in the
-// state's record when asked for, so replacing an entity without touching its indexed fields costs nothing.
-type Members = string | Set<string>
+// Most groups hold one member (a key's secret, a user's name), so one is kept as its bare id; many
+// hold a few (a user's two keys), kept as an array of exactly their size (a Set of two costs ~250
+// bytes, four times as much); only a group past SMALL_GROUP members becomes a Set. Members are ids,
+// looked up in the state's record when asked for, so replacing an entity without touching its indexed
+// fields costs nothing.
+type Members = string | readonly string[] | Set<string>
+const SMALL_GROUP = 8
 
 /** Groups of one collection: group name → the ids of its members. */
 class Groups<E> {
@@ -100,18 +103,26 @@ class Groups<E> {
       const members = this.#groups.get(name)
       if (members instanceof Set) members.add(id)
       else if (members === undefined || members === id) this.#groups.set(name, id)
-      else this.#groups.set(name, new Set([members, id]))
+      else if (typeof members === 'string') this.#groups.set(name, [members, id])
+      else if (members.includes(id)) continue
+      else this.#groups.set(name, members.length < SMALL_GROUP ? [...members, id] : new Set([...members, id]))
     }
   }
 
   delete(id: string, entity: E): void {
     for (const name of this.of(entity)) {
       const members = this.#groups.get(name)
-      if (!(members instanceof Set)) {
+      if (members === undefined) continue
+      if (typeof members === 'string') {
         if (members === id) this.#groups.delete(name)
-      } else if (members.delete(id) && members.size === 1) {
-        this.#groups.set(name, members.values().next().value as string)
+        continue
       }
+      if (members instanceof Set) {
+        if (members.delete(id) && members.size === 1) this.#groups.set(name, members.values().next().value as string)
+        continue
+      }
+      const rest = members.filter((m) => m !== id)
+      this.#groups.set(name, rest.length === 1 ? (rest[0] as string) : rest)
     }
   }
 
@@ -126,7 +137,7 @@ class Groups<E> {
   get(name: string): E[] {
     const members = this.#groups.get(name)
     if (members === undefined) return []
-    if (!(members instanceof Set)) return [this.record[members] as E]
+    if (typeof members === 'string') return [this.record[members] as E]
     const out: E[] = []
     for (const id of members) out.push(this.record[id] as E)
     return out
@@ -134,7 +145,8 @@ class Groups<E> {
 
   size(name: string): number {
     const members = this.#groups.get(name)
-    return members === undefined ? 0 : members instanceof Set ? members.size : 1
+    if (members === undefined) return 0
+    return typeof members === 'string' ? 1 : members instanceof Set ? members.size : members.length
   }
 }
 
@@ -302,6 +314,10 @@ export const keyCountOfPolicy = (state: Readonly<State>, policyId: string): numb
 export const usersOf = (state: Readonly<State>, accountId: string): User[] =>
   indexesOf(state).users.get(group('account', accountId))
 
+/** How many users the account has. */
+export const userCountOf = (state: Readonly<State>, accountId: string): number =>
+  indexesOf(state).users.size(group('account', accountId))
+
 /** The user of the account with this name, regardless of case. */
 export const userNamed = (state: Readonly<State>, accountId: string, name: string): User | undefined =>
   indexesOf(state).users.get(group('name', accountId, name.toLowerCase()))[0]
@@ -317,6 +333,10 @@ export const bucketsOf = (state: Readonly<State>, accountId: string): Bucket[] =
 /** Buckets of any account with this name (one per region at most). */
 export const bucketsNamed = (state: Readonly<State>, name: string): Bucket[] =>
   indexesOf(state).buckets.get(group('name', name))
+
+/** How many buckets the account has. */
+export const bucketCountOf = (state: Readonly<State>, accountId: string): number =>
+  indexesOf(state).buckets.size(group('account', accountId))
 
 /** Managed policies of the account. */
 export const policiesOf = (state: Readonly<State>, accountId: string): ManagedPolicy[] =>

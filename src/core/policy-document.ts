@@ -40,66 +40,81 @@ const stringList = (field: string) =>
     error: `${field} must be a string or a list of strings.`,
   })
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String)
+// Schemas are z.lazy: each is built on its first use, not at every start (why: src/protocol/aws/validation.ts).
+const scalar = z.lazy(() => z.union([z.string(), z.number(), z.boolean()]).transform(String))
 
-const ConditionValues = z.union([scalar.transform((s) => [s]), z.array(scalar)], {
-  error: 'Condition values must be strings, numbers, booleans or a list of them.',
-})
-
-const ConditionBlock = z.record(
-  z.string(),
-  z.record(z.string(), ConditionValues, { error: 'Each condition operator must map condition keys to values.' }),
-  { error: 'Condition must map condition operators to condition keys.' },
+const ConditionValues = z.lazy(() =>
+  z.union([scalar.transform((s) => [s]), z.array(scalar)], {
+    error: 'Condition values must be strings, numbers, booleans or a list of them.',
+  }),
 )
 
-const Effect = z
-  .string({ error: 'Policy statement Effect must be Allow or Deny.' })
-  .transform((s) => s.toLowerCase())
-  .pipe(z.enum(['allow', 'deny'], { error: 'Policy statement Effect must be Allow or Deny.' }))
-  .transform((s) => (s === 'allow' ? 'Allow' : 'Deny'))
-
-const Statement = z.strictObject(
-  {
-    Sid: z
-      .string({ error: 'Statement IDs (SID) must be strings.' })
-      .regex(
-        /^[0-9A-Za-z]*$/,
-        'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
-      )
-      .optional(),
-    Effect: z
-      .unknown()
-      .refine((v) => v !== undefined, 'Policy statement must contain an Effect.')
-      .pipe(Effect),
-    Action: stringList('Action').optional(),
-    NotAction: stringList('NotAction').optional(),
-    Resource: stringList('Resource').optional(),
-    NotResource: stringList('NotResource').optional(),
-    Condition: ConditionBlock.optional(),
-    Principal: z.never({ error: NO_PRINCIPAL }).optional(),
-    NotPrincipal: z.never({ error: NO_PRINCIPAL }).optional(),
-  },
-  { error: unknownField('Policy statement') },
+const ConditionBlock = z.lazy(() =>
+  z.record(
+    z.string(),
+    z.record(z.string(), ConditionValues, { error: 'Each condition operator must map condition keys to values.' }),
+    { error: 'Condition must map condition operators to condition keys.' },
+  ),
 )
 
-const Document = z.strictObject(
-  {
-    Version: z
-      .enum(['2012-10-17', '2008-10-17'], {
-        error: 'Policy document must have a Version of 2012-10-17 or 2008-10-17.',
-      })
-      .optional(),
-    Id: z.string({ error: 'Policy document Id must be a string.' }).optional(),
-    Statement: z.union(
-      [
-        z.array(z.unknown()).min(1, 'Policy document must contain at least one statement.'),
-        z.record(z.string(), z.unknown()).transform((s) => [s]),
-      ],
-      { error: 'Policy document must contain a Statement.' },
-    ),
-  },
-  { error: unknownField('Policy document') },
+const Effect = z.lazy(() =>
+  z
+    .string({ error: 'Policy statement Effect must be Allow or Deny.' })
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(['allow', 'deny'], { error: 'Policy statement Effect must be Allow or Deny.' }))
+    .transform((s) => (s === 'allow' ? 'Allow' : 'Deny')),
 )
+
+const Statement = z.lazy(() =>
+  z.strictObject(
+    {
+      Sid: z
+        .string({ error: 'Statement IDs (SID) must be strings.' })
+        .regex(
+          /^[0-9A-Za-z]*$/,
+          'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
+        )
+        .optional(),
+      Effect: z
+        .unknown()
+        .refine((v) => v !== undefined, 'Policy statement must contain an Effect.')
+        .pipe(Effect),
+      Action: stringList('Action').optional(),
+      NotAction: stringList('NotAction').optional(),
+      Resource: stringList('Resource').optional(),
+      NotResource: stringList('NotResource').optional(),
+      Condition: ConditionBlock.optional(),
+      Principal: z.never({ error: NO_PRINCIPAL }).optional(),
+      NotPrincipal: z.never({ error: NO_PRINCIPAL }).optional(),
+    },
+    { error: unknownField('Policy statement') },
+  ),
+)
+
+const Document = z.lazy(() =>
+  z.strictObject(
+    {
+      Version: z
+        .enum(['2012-10-17', '2008-10-17'], {
+          error: 'Policy document must have a Version of 2012-10-17 or 2008-10-17.',
+        })
+        .optional(),
+      Id: z.string({ error: 'Policy document Id must be a string.' }).optional(),
+      Statement: z.union(
+        [
+          z.array(z.unknown()).min(1, 'Policy document must contain at least one statement.'),
+          z.record(z.string(), z.unknown()).transform((s) => [s]),
+        ],
+        { error: 'Policy document must contain a Statement.' },
+      ),
+    },
+    { error: unknownField('Policy document') },
+  ),
+)
+
+// Each distinct document is parsed once (evaluation keeps the result): compiling zod's fast path for
+// its objects would cost more than it saves.
+const ONCE = { jitless: true }
 
 /**
  * Parse and validate an IAM identity-policy document, normalising every list-or-scalar field to a list.
@@ -118,7 +133,7 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed(SYNTAX)
 
-  const doc = Document.safeParse(json)
+  const doc = Document.safeParse(json, ONCE)
   if (!doc.success) throw malformed(firstMessage(doc.error))
 
   const statements: PolicyStatement[] = []
@@ -126,7 +141,7 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   for (const raw of doc.data.Statement) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
       throw malformed('Policy statement must be an object.')
-    const parsed = Statement.safeParse(raw)
+    const parsed = Statement.safeParse(raw, ONCE)
     if (!parsed.success) throw malformed(firstMessage(parsed.error))
     const { Principal: _p, NotPrincipal: _np, ...statement } = parsed.data
     if (statement.Sid) {

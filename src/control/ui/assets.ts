@@ -260,7 +260,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
             h('td', {}, ownerOf(k, state)),
             h('td', {}, h('span', { class: 'badge ' + (k.status === 'Active' ? 'allow' : 'deny') }, k.status)),
             h('td', {}, scopeOf(k, state)),
-            h('td', {}, k.lastUsed ? when(k.lastUsed.at) + ' · ' + k.lastUsed.service + ' ' + k.lastUsed.region : 'never'),
+            h('td', {}, k.lastUsed ? when(k.lastUsed.at) + ' \u00b7 ' + k.lastUsed.service + ' ' + k.lastUsed.region : 'never'),
             h('td', {}, h('button', { type: 'button', onclick: () => pickKey(k.id) }, 'Access')),
           ),
         'No keys.',
@@ -318,7 +318,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
       h(
         'section',
         { class: 'realm' },
-        h('h3', { class: 'realm-name' }, view.dialects.filter((d) => d.realm === realm).map((d) => d.name).join(' · ')),
+        h('h3', { class: 'realm-name' }, view.dialects.filter((d) => d.realm === realm).map((d) => d.name).join(' \u00b7 ')),
         accounts.filter((a) => a.realm === realm).map((a) => accountCard(a, state)),
       ),
     )
@@ -335,7 +335,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
           { label: realm },
           Object.values(state.accessKeys)
             .filter((k) => byId(state.accounts, k.accountId)?.realm === realm)
-            .map((k) => h('option', { value: k.id }, k.id + ' · ' + ownerOf(k, state))),
+            .map((k) => h('option', { value: k.id }, k.id + ' \u00b7 ' + ownerOf(k, state))),
         ),
       ),
     )
@@ -386,7 +386,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
     const where = [answer.policy && 'policy ' + answer.policy, answer.sid && 'Sid ' + answer.sid].filter(Boolean)
     return [
       h('td', {}, h('span', { class: 'badge ' + answer.decision }, answer.decision + (answer.decision === 'deny' ? (answer.explicit ? ' (explicit)' : ' (implicit)') : ''))),
-      h('td', {}, answer.decidedBy, where.length ? h('small', {}, ' — ' + where.join(', ')) : null,
+      h('td', {}, answer.decidedBy, where.length ? h('small', {}, ' \u2014 ' + where.join(', ')) : null,
         answer.denial ? h('div', { class: 'denial' }, answer.denial.status + ' ' + answer.denial.code + ': ' + answer.denial.message) : null),
     ]
   }
@@ -447,13 +447,13 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
       h('td', {}, e.dialect),
       h('td', {}, e.operation),
       h('td', {}, String(e.status)),
-      h('td', {}, e.principal ? h('code', {}, e.principal.keyId ?? e.principal.accountId) : '—'),
+      h('td', {}, e.principal ? h('code', {}, e.principal.keyId ?? e.principal.accountId) : '\u2014'),
       h('td', {}, h('span', { class: 'badge ' + (refused ? 'deny' : decision) }, decision)),
       h(
         'td',
         {},
         v ? v.decidedBy : '',
-        where ? h('small', {}, ' — ' + where) : null,
+        where ? h('small', {}, ' \u2014 ' + where) : null,
         e.wouldDeny ? h('div', { class: 'denial' }, e.wouldDeny.code + ': ' + e.wouldDeny.message) : null,
         e.fault ? h('div', {}, 'fault ' + e.fault) : null,
       ),
@@ -488,7 +488,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict'
     try {
       if (!view.dialects.length) {
         const [health, catalog] = await Promise.all([api('GET', '/_emu/health'), api('GET', '/_emu/ui/dialects')])
-        $('mode').textContent = 'auth ' + health.auth + ' · keyemu ' + health.version
+        $('mode').textContent = 'auth ' + health.auth + ' \u00b7 keyemu ' + health.version
         view.dialects = catalog.dialects
       }
       const state = await api('GET', '/_emu/state')

@@ -28,10 +28,16 @@ export function awsEnum<const T extends readonly [string, ...string[]]>(values: 
   return z.enum(values, { error: `Member must satisfy enum value set: [${values.join(', ')}]` })
 }
 
+// Module-level schemas, here and in every dialect, are z.lazy: built on their first use, since building
+// all of them (hundreds of zod objects) took a large share of each cold start. z.lazy parses as its schema
+// does, with the same issues and paths.
+
 /** A boolean given as `true`/`false` on the Query wire or as a JSON boolean. */
-export const awsBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
-  error: 'Member must be a boolean',
-})
+export const awsBoolean = z.lazy(() =>
+  z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+    error: 'Member must be a boolean',
+  }),
+)
 
 /**
  * Parse raw input with a schema; on failure, one InvalidInput error listing every constraint broken,
