@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import module, { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -21,10 +21,11 @@ export function requireWithCodeCache(file: string): void {
   // The bundle is ASCII (build/bundle.mjs sees to it), read as such without decoding UTF-8.
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')
   // V8 checks only that the source is as long as the one the code was made from: the name says the rest.
-  const kept = join(tmpdir(), 'keyemu-compile-cache', `${process.version}-${crc32(bytes).toString(16)}`)
+  const folder = join(tmpdir(), `keyemu-compile-cache-${process.getuid?.() ?? 'user'}`)
+  const kept = join(folder, `${process.version}-${crc32(bytes).toString(16)}`)
   let cachedData: Buffer | undefined
   try {
-    cachedData = readFileSync(kept)
+    if (isPrivate(folder)) cachedData = readFileSync(kept)
   } catch {
     // none kept yet
   }
@@ -37,7 +38,8 @@ export function requireWithCodeCache(file: string): void {
     if (written) return
     written = true
     try {
-      mkdirSync(dirname(kept), { recursive: true })
+      mkdirSync(folder, { recursive: true, mode: 0o700 })
+      if (!isPrivate(folder)) return
       // Whole or not at all, should two starts write it at once.
       const partial = `${kept}.${process.pid}`
       writeFileSync(partial, script.createCachedData())
@@ -48,4 +50,11 @@ export function requireWithCodeCache(file: string): void {
   }
   setTimeout(keep, KEEP_AFTER_MS).unref()
   process.once('exit', keep)
+}
+
+// Compiled code is run as it is found: only from a folder of this user's that no one else may write to
+// (in a shared temp folder, another user could leave code there for this one to run).
+function isPrivate(folder: string): boolean {
+  const { uid, mode } = statSync(folder)
+  return process.getuid === undefined || (uid === process.getuid() && (mode & 0o022) === 0)
 }
