@@ -1,6 +1,7 @@
 import type { Core } from '../../src/core/core.js'
 import { EmulatorError, echo } from '../../src/core/errors.js'
 import type { NamedPolicy } from '../../src/core/evaluator.js'
+import { boundedCache } from '../../src/core/memo.js'
 import type { Account } from '../../src/core/model.js'
 import { type Principal, principalOfKey } from '../../src/core/principals.js'
 import { type HmacHeaderNames, hmacClaim, NonceCache, verifyHmacClaim } from '../../src/protocol/rest/hmac-headers.js'
@@ -112,17 +113,10 @@ const actorOf = (input: unknown): Actor | undefined =>
 export function actorPolicy(orgId: string, actor: Actor): NamedPolicy {
   // Kept per org, role and user, so that the evaluator compiles each once (its cache is by statement).
   const id = `${orgId}\n${actor.user_role ?? 'Member'}\n${actor.user_id}`
-  let policy = actorPolicies.get(id)
-  if (!policy) {
-    policy = newActorPolicy(orgId, actor)
-    if (actorPolicies.size >= ACTOR_POLICIES_KEPT) actorPolicies.clear()
-    actorPolicies.set(id, policy)
-  }
-  return policy
+  return actorPolicies(id, () => newActorPolicy(orgId, actor))
 }
 
-const actorPolicies = new Map<string, NamedPolicy>()
-const ACTOR_POLICIES_KEPT = 1000
+const actorPolicies = boundedCache<NamedPolicy>(1000)
 
 function newActorPolicy(orgId: string, actor: Actor): NamedPolicy {
   const resources =

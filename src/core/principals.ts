@@ -1,5 +1,6 @@
 import { type Decision, evaluate, type NamedPolicy, type RequestContext } from './evaluator.js'
 import { grantsEverything, scopePolicy, tokenScopePolicy } from './grants.js'
+import { boundedCache } from './memo.js'
 import type { AccessKey, KeyUse, State } from './model.js'
 import { parsePolicyDocument } from './policy-document.js'
 import { entry } from './store.js'
@@ -24,19 +25,10 @@ export function principalOfKey(key: AccessKey): Principal {
   return { accountId: key.accountId, userId: key.userId, keyId: key.id }
 }
 
-const PARSED_CACHE_LIMIT = 2000
-const parsed = new Map<string, NamedPolicy['document']>()
+const parsed = boundedCache<NamedPolicy['document']>(2000)
 
 // Stored documents were validated on the way in; parsing once per distinct text keeps evaluation cheap.
-function parsedDocument(text: string): NamedPolicy['document'] {
-  let doc = parsed.get(text)
-  if (!doc) {
-    doc = parsePolicyDocument(text)
-    if (parsed.size >= PARSED_CACHE_LIMIT) parsed.clear()
-    parsed.set(text, doc)
-  }
-  return doc
-}
+const parsedDocument = (text: string): NamedPolicy['document'] => parsed(text, () => parsePolicyDocument(text))
 
 /** The identity policies of a user: inline ones, then attached managed ones. */
 export function userPolicies(state: Readonly<State>, userId: string): NamedPolicy[] {

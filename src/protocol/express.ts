@@ -2,6 +2,7 @@ import { type Duplex, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { EmulatorError } from '../core/errors.js'
+import { boundedCache } from '../core/memo.js'
 import { type DispatchDeps, dispatch } from './dispatch.js'
 import { BODY_LIMIT_BYTES, pickDialect, serveEdge } from './edge.js'
 import { gathered, isStream } from './gathered-body.js'
@@ -121,20 +122,11 @@ function readBody(req: Request): Promise<{ body: Buffer; tooLarge: boolean }> {
 }
 
 // Host headers seen lately and the origins they name: most requests repeat one or two of them.
-const origins = new Map<string, string>()
-const ORIGINS_KEPT = 64
+const origins = boundedCache<string>(64)
 
 // The origin a request names in its Host header, or localhost when that is not a host.
-function originOf(host: string | undefined): string {
-  if (host === undefined) return 'http://localhost'
-  let origin = origins.get(host)
-  if (origin === undefined) {
-    origin = parseOrigin(host)
-    if (origins.size >= ORIGINS_KEPT) origins.clear()
-    origins.set(host, origin)
-  }
-  return origin
-}
+const originOf = (host: string | undefined): string =>
+  host === undefined ? 'http://localhost' : origins(host, () => parseOrigin(host))
 
 function parseOrigin(host: string): string {
   if (host) {
