@@ -18,12 +18,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   // Modules that dependencies require at load for features keyemu never uses (build/left-out/ says why).
-  alias: Object.fromEntries(
-    ['body-parser', 'debug', 'depd', 'mime-types', 'qs', 'thread-stream'].map((name) => [
-      name,
-      `./build/left-out/${name}.cjs`,
-    ]),
-  ),
+  alias: Object.fromEntries(['thread-stream'].map((name) => [name, `./build/left-out/${name}.cjs`])),
 })
 await build({ ...common, format: 'esm', entryPoints: ['dist/src/bin.js'], outfile: 'dist/keyemu.mjs' })
 

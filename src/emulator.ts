@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { Server } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createControlPlane } from './control/control.js'
 import { type Controls, createControls } from './control/controls.js'
@@ -13,7 +13,7 @@ import { type Seed, seedState } from './core/seed.js'
 import { openStore, type Store } from './core/store.js'
 import { dialects as allDialects } from './dialects.js'
 import type { Logger } from './protocol/dispatch.js'
-import { answerClientError, createExpressApp } from './protocol/express.js'
+import { answerClientError, createRequestListener } from './protocol/node-http.js'
 import type { AuthMode, Dialect } from './protocol/route.js'
 import { defaultSeedFile } from './version.js'
 
@@ -51,6 +51,11 @@ export interface Emulator {
   controls: Controls
   /** The URL being served, once listening. */
   readonly url: string | undefined
+  /**
+   * What `listen` serves, as a node:http request listener, for a server of your own or to mount at the
+   * root of an Express or Connect app (`app.use(emu.handler)`); `listen` is not needed then.
+   */
+  readonly handler: RequestListener
 }
 
 /** Read and check a seed file; throws InvalidInput naming the file and the bad field. */
@@ -107,7 +112,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     ...controls.hooks,
     ...(options.logger && { logger: options.logger }),
   }
-  const app = createExpressApp(
+  const handler = createRequestListener(
     dialects,
     dispatchDeps,
     createControlPlane(controls, { ...(options.controlToken !== undefined && { controlToken: options.controlToken }) }),
@@ -118,14 +123,17 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     store,
     core,
     controls,
+    handler,
     get url() {
       return url
     },
     listen(port = 0) {
       return new Promise((resolve, reject) => {
         const host = options.host ?? '127.0.0.1'
-        server = app.listen(port, host, (err?: Error) => {
-          if (err) return reject(err)
+        server = createServer(handler)
+        server.once('error', reject)
+        server.listen(port, host, () => {
+          server?.off('error', reject)
           const address = server?.address() as AddressInfo
           url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
           resolve(url)

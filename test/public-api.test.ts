@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
+import express from 'express'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -112,5 +113,28 @@ describe('createEmulator', () => {
     } finally {
       await emulator.close()
     }
+  })
+
+  test('its handler serves the same API mounted in an Express app or a server of your own', async () => {
+    const emulator = await createEmulator()
+    const app = express()
+    app.use(emulator.handler)
+    for (const server of [app.listen(0, '127.0.0.1'), createServer(emulator.handler).listen(0, '127.0.0.1')]) {
+      if (!server.listening) await new Promise((resolve) => server.once('listening', resolve))
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      try {
+        const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: ROOT })
+        const name = `u${(server.address() as AddressInfo).port}`
+        await iam.send(new CreateUserCommand({ UserName: name }))
+        expect((await iam.send(new ListUsersCommand({}))).Users?.map((u) => u.UserName)).toContain(name)
+        const wrong = new IAMClient({ endpoint, region: 'us-east-1', credentials: { ...ROOT, secretAccessKey: 'x' } })
+        await expect(wrong.send(new ListUsersCommand({}))).rejects.toThrow(/signature/i)
+      } finally {
+        server.closeAllConnections()
+        await new Promise((resolve) => server.close(resolve))
+      }
+    }
+    expect(emulator.store.read((s) => Object.keys(s.users).length)).toBe(2)
+    await emulator.close()
   })
 })

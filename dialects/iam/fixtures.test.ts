@@ -7,7 +7,7 @@ import { createControls } from '../../src/control/controls.js'
 import { createCore } from '../../src/core/core.js'
 import { seedState } from '../../src/core/seed.js'
 import { openStore } from '../../src/core/store.js'
-import { createExpressApp } from '../../src/protocol/express.js'
+import { createRequestListener } from '../../src/protocol/node-http.js'
 import { loadFixtures, matchesTemplate } from '../../test/support/fixtures.js'
 import iam from './index.js'
 
@@ -38,7 +38,7 @@ async function app() {
   const dialects = [iam]
   const core = createCore({ store })
   const controls = createControls({ dialects, core, store, initial, auth: 'off' })
-  return createExpressApp(dialects, { core, auth: 'off', ...controls.hooks }, createControlPlane(controls))
+  return createRequestListener(dialects, { core, auth: 'off', ...controls.hooks }, createControlPlane(controls))
 }
 
 describe('iam replays the documented wire exchanges (verified)', () => {

@@ -4,7 +4,7 @@ import type { RequestContext } from '../core/evaluator.js'
 import type { AccessKey } from '../core/model.js'
 import type { Authorization, Principal } from '../core/principals.js'
 
-/** An HTTP request as every adapter hands it to a dialect: no Express, no MSW. */
+/** An HTTP request as every adapter hands it to a dialect: no node:http, no MSW. */
 export interface WireRequest {
   method: string
   url: URL
@@ -19,7 +19,7 @@ export interface WireRequest {
   stream?: AsyncIterable<Uint8Array>
   /**
    * The path exactly as the client sent it, where the URL parser would resolve `.` and `..` segments
-   * (the Express server knows it; MSW sees a URL already parsed). S3 keys and S3 signatures use it.
+   * (the node:http server knows it; MSW sees a URL already parsed). S3 keys and S3 signatures use it.
    */
   rawPath?: string
   /** Set when the body was over the size limit and was not read. */

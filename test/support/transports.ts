@@ -35,7 +35,7 @@ export interface TransportOptions {
 }
 
 /**
- * Run the same test bodies over the Express server (random free port) and over the MSW handlers
+ * Run the same test bodies over the node:http server (random free port) and over the MSW handlers
  * (the provider's real host, no port). Every test gets a fresh store from the seed.
  *
  * @example forEachTransport('iam', (t) => { test('...', async () => { new IAMClient({ endpoint: t.endpoint(IAM) }) }) })

@@ -1,6 +1,6 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { type Duplex, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import express, { type NextFunction, type Request, type Response } from 'express'
 import { EmulatorError } from '../core/errors.js'
 import { boundedCache } from '../core/memo.js'
 import { type DispatchDeps, dispatch } from './dispatch.js'
@@ -14,19 +14,25 @@ import type { Dialect, WireRequest, WireResponse } from './route.js'
 export type ControlPlane = (req: WireRequest) => Promise<WireResponse | undefined> | WireResponse | undefined
 
 /**
- * The Express app of the edge port: every dialect and the control plane on one port.
+ * The request listener of the edge port: every dialect and the control plane on one port. It is plain
+ * node:http, so `http.createServer` serves it and Express or Connect can mount it (`app.use(listener)`).
+ * A framework's router under it bought nothing (every route is matched here) and cost more per request
+ * than a whole signed call (README, Dependencies).
  *
- * @example createExpressApp(dialects, { core, auth: 'strict' }, control).listen(4599)
+ * @example createServer(createRequestListener(dialects, { core, auth: 'strict' }, control)).listen(4599)
  */
-export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, control: ControlPlane): express.Express {
-  const app = express()
-  app.disable('x-powered-by')
-  app.set('etag', false)
-  app.set('query parser', false)
-  // One middleware reads the body itself: cheaper than body-parser on every request, and a body over
-  // the limit still gets an answer in the dialect's own error format. A route that takes its body as a
-  // stream (an object upload) gets the request itself, unread and without the limit.
-  app.use((req: Request, res: Response, next: NextFunction) => {
+export function createRequestListener(dialects: Dialect[], deps: DispatchDeps, control: ControlPlane): RequestListener {
+  // The last resort: nothing that reaches here leaves with a stack trace.
+  const failed = (res: ServerResponse, err: unknown) => {
+    deps.logger?.error({ err }, 'unexpected failure outside any dialect')
+    const answer = renderNeutralError(new EmulatorError('Internal', 'The request processing has failed.'), '')
+    if (res.headersSent) res.destroy()
+    else void write(res, answer, 'GET', false)
+  }
+  // The body is read here: a body over the limit still gets an answer in the dialect's own error format.
+  // A route that takes its body as a stream (an object upload) gets the request itself, unread and
+  // without the limit.
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const head = toWire(req, EMPTY)
     const dialect = head.url.pathname.startsWith('/_emu/') ? undefined : pickDialect(dialects, head)
     const streamed = dialect && streamingMatch(dialect, head)
@@ -39,26 +45,23 @@ export function createExpressApp(dialects: Dialect[], deps: DispatchDeps, contro
           const wire = { ...head, body, ...(tooLarge && { tooLarge }) }
           return { answer: (await control(wire)) ?? (await serveEdge(dialects, wire, deps)), unread: tooLarge }
         })
-    answered
-      .then(async ({ answer, unread }) => {
-        if (answer.drop) return void req.socket.destroy()
-        // A body left unread is not worth reading: the connection closes after the answer.
-        return write(res, await gathered(answer), req.method, unread)
-      })
-      .catch(next)
-  })
-  // The last resort: nothing that reaches here leaves with Express's HTML page or a stack trace.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    deps.logger?.error({ err }, 'unexpected failure outside any dialect')
-    const answer = renderNeutralError(new EmulatorError('Internal', 'The request processing has failed.'), '')
-    if (res.headersSent) res.destroy()
-    else void write(res, answer, 'GET', false)
-  })
-  return app
+    return answered.then(async ({ answer, unread }) => {
+      if (answer.drop) return void req.socket.destroy()
+      // A body left unread is not worth reading: the connection closes after the answer.
+      return write(res, await gathered(answer), req.method ?? 'GET', unread)
+    })
+  }
+  return (req, res) => {
+    try {
+      serve(req, res).catch((err: unknown) => failed(res, err))
+    } catch (err) {
+      failed(res, err)
+    }
+  }
 }
 
-// Written as is: Express's send() would add a charset to content types providers send bare.
-async function write(res: Response, answer: WireResponse, method: string, close: boolean): Promise<void> {
+// Written as is: the headers a dialect chose, and a length for every answer that is not a stream.
+async function write(res: ServerResponse, answer: WireResponse, method: string, close: boolean): Promise<void> {
   const { body } = answer
   const streamed = isStream(body)
   const length = answer.headers['content-length'] ?? (streamed ? undefined : String(Buffer.byteLength(body)))
@@ -95,7 +98,7 @@ const EMPTY = Buffer.alloc(0)
 
 // Refused as soon as it is known to be over the limit: by its Content-Length before a byte is read,
 // or, for a body without one, once the bytes read pass the limit.
-function readBody(req: Request): Promise<{ body: Buffer; tooLarge: boolean }> {
+function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length'] ?? 0)
   // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body (a GET), nothing to wait for.
   if (declared === 0 && req.headers['transfer-encoding'] === undefined) {
@@ -156,18 +159,19 @@ export function requestUrl(target: string, host: string | undefined): URL {
   return new URL(`${origin}/`)
 }
 
-function toWire(req: Request, body: Buffer): WireRequest {
+function toWire(req: IncomingMessage, body: Buffer): WireRequest {
+  const target = req.url ?? '/'
   // Node joins repeated request headers itself; only set-cookie stays a list.
   const raw = req.headers
   const headers = (
     raw['set-cookie'] === undefined ? raw : { ...raw, 'set-cookie': raw['set-cookie'].join(', ') }
   ) as Record<string, string>
   return {
-    method: req.method,
-    url: requestUrl(req.originalUrl, headers.host),
+    method: req.method ?? 'GET',
+    url: requestUrl(target, headers.host),
     headers,
     body,
-    rawPath: rawPathOf(req.originalUrl),
+    rawPath: rawPathOf(target),
     remoteAddress: req.socket.remoteAddress,
   }
 }
