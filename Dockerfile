@@ -17,10 +17,8 @@ RUN npm run build
 
 # --- runtime ---
 FROM node:24-slim
-# A young generation capped at 1 MB per semi-space: V8 otherwise grows it to 16 MB each and keeps it,
-# ~30 MB of RSS with nothing live in it (bench: 10,000 keys in ~80 MB instead of ~108).
+# The bin caps V8's young generation itself (src/cli/young-generation.ts); NODE_OPTIONS may override it.
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=1 \
     KEYEMU_HOST=0.0.0.0 \
     KEYEMU_PORT=4599
 WORKDIR /app

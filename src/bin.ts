@@ -2,6 +2,9 @@
 import module, { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { requireWithCodeCache } from './cli/code-cache.js'
+import { capYoungGeneration } from './cli/young-generation.js'
+
+capYoungGeneration()
 
 // The bin: it loads the CLI bundle with V8's compiled code of it kept between runs, which saves most of
 // parsing and compiling it at each later start. Node 22.1+ keeps it itself (in the OS temp folder, or
