@@ -228,7 +228,7 @@ export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAcc
   if (input.label !== undefined) key.label = input.label
   if (input.description !== undefined) key.description = input.description
   if (input.policyIds) key.policyIds = [...input.policyIds]
-  if (input.scope) key.scope = structuredClone(input.scope)
+  if (input.scope) key.scope = copyScope(input.scope)
   if (input.bucketId) key.bucketId = input.bucketId
   if (input.regions) key.regions = [...input.regions]
   if (input.holder !== undefined) key.holder = input.holder
@@ -236,6 +236,12 @@ export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAcc
   put('accessKeys', key.id, key)
   return key
 }
+
+// The key keeps its own copy of the caller's scope (plain data; structuredClone cost a tenth of a create).
+const copyScope = (scope: KeyScope): KeyScope => ({
+  grants: scope.grants.map((grant) => ({ ...grant })),
+  accountActions: [...scope.accountActions],
+})
 
 const newSecret = (ids: Ids, shape: KeyShape) =>
   ids.token(shape.secretPrefix ?? '', SECRET_LENGTH, shape.secretAlphabet)

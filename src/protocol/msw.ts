@@ -65,11 +65,11 @@ function toHead(request: Request): WireRequest {
 function toWire(request: Request): Promise<WireRequest> {
   let wire = wireOf.get(request)
   if (!wire) {
-    wire = readLimited(request).then((body) => ({
-      ...toHead(request),
-      body: body ?? Buffer.alloc(0),
-      ...(body === undefined && { tooLarge: true }),
-    }))
+    wire = readLimited(request).then((body) => {
+      const read: WireRequest = { ...toHead(request), body: body ?? Buffer.alloc(0) }
+      if (body === undefined) read.tooLarge = true
+      return read
+    })
     wireOf.set(request, wire)
   }
   return wire

@@ -205,4 +205,6 @@ export function signingKey(secret: string, day: string, region: string, service:
 }
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest()
-const sha256Hex = (data: string | Buffer) => hash('sha256', data, 'hex')
+// Most signed calls carry no body (GET, DELETE, HEAD): its hash is a constant.
+const EMPTY_SHA256 = hash('sha256', '', 'hex')
+const sha256Hex = (data: string | Buffer) => (data.length === 0 ? EMPTY_SHA256 : hash('sha256', data, 'hex'))
