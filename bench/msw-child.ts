@@ -1,12 +1,13 @@
 import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam'
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { getObjectStorageKeys, setToken } from '@linode/api-v4'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { createHandlers } from '../src/msw.js'
 
 // In-process cost: the same SDK call answered by keyemu's MSW handlers and by one static MSW handler
 // that replays keyemu's own answer, in alternating blocks so drift hits both alike. Sends medians.
-// Arguments name the calls to measure (iam, s3); all of them when none is given.
+// Arguments name the calls to measure (iam, linode, s3); all of them when none is given.
 const BLOCKS = 6
 const CALLS_PER_BLOCK = 50
 const CREATES = 20
@@ -25,6 +26,8 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' }
 const iam = new IAMClient({ region: 'us-east-1', credentials, maxAttempts: 1 })
 const s3 = new S3Client({ region: 'us-east-1', credentials, maxAttempts: 1 })
 const object = { Bucket: 'bench-bucket', Key: 'get-1k' }
+// @linode/api-v4 at its real endpoint, with the seeded token.
+setToken('keyemu-linode-token')
 
 interface Call {
   name: string
@@ -36,6 +39,7 @@ interface Call {
 
 const CALLS: Record<string, Call> = {
   iam: { name: 'SDK ListAccessKeys', send: () => iam.send(new ListAccessKeysCommand({})) },
+  linode: { name: '@linode/api-v4 getObjectStorageKeys', send: () => getObjectStorageKeys() },
   s3: {
     name: 'SDK S3 GetObject 1 KiB',
     async setup() {

@@ -87,7 +87,8 @@ export async function dispatch(
   matched?: RouteMatch,
 ): Promise<WireResponse> {
   const started = performance.now()
-  const at = deps.core.now().toISOString()
+  // The journal's time, written out only when there is a journal (MSW handlers keep none).
+  const at = deps.core.now()
   const requestId = deps.core.ctx.ids.uuid()
   let operation = 'unknown'
   let principal: Principal | undefined
@@ -155,7 +156,7 @@ export async function dispatch(
     // Built field by field: conditional spreads cost more than the rest of this function.
     const record: RequestRecord = {
       ...entry,
-      at,
+      at: at.toISOString(),
       principal: principal
         ? { accountId: principal.accountId, userId: principal.userId, keyId: principal.keyId }
         : null,
