@@ -93,17 +93,17 @@ export function accessKeyOps(ctx: CoreContext) {
         }
         setCounter('keySerial', key.serial)
         put('accessKeys', key.id, key)
-        return view(key)
+        return keyView(key)
       })
     },
 
     /** Keys in creation order, without secrets. */
     listAccessKeys(filter: KeyFilter): AccessKeyView[] {
-      return ctx.store.read((state) => keysMatching(state, filter).map(view))
+      return ctx.store.read((state) => keysMatching(state, filter).map(keyView))
     },
 
     getAccessKey(filter: KeyFilter, keyId: string): AccessKeyView {
-      return ctx.store.read((state) => view(requireKey(state, filter, keyId)))
+      return ctx.store.read((state) => keyView(requireKey(state, filter, keyId)))
     },
 
     /** The id of the key with this serial number, for providers that name keys by number. */
@@ -131,7 +131,7 @@ export function accessKeyOps(ctx: CoreContext) {
       return ctx.store.update(({ state, put }) => {
         const key = { ...requireKey(state, filter, keyId), status, updatedAt: nowIso(ctx) }
         put('accessKeys', key.id, key)
-        return view(key)
+        return keyView(key)
       })
     },
 
@@ -151,7 +151,7 @@ export function accessKeyOps(ctx: CoreContext) {
           updatedAt: nowIso(ctx),
         }
         put('accessKeys', key.id, key)
-        return view(key)
+        return keyView(key)
       })
     },
 
@@ -168,7 +168,7 @@ export function accessKeyOps(ctx: CoreContext) {
       return ctx.store.update(({ state, remove }) => {
         const key = requireKey(state, filter, keyId)
         remove('accessKeys', key.id)
-        return view(key)
+        return keyView(key)
       })
     },
 
@@ -237,8 +237,8 @@ export function insertAccessKey(ctx: CoreContext, tx: Transaction, input: NewAcc
   return key
 }
 
-// The key keeps its own copy of the caller's scope (plain data; structuredClone cost a tenth of a create).
-const copyScope = (scope: KeyScope): KeyScope => ({
+/** A key's own copy of the caller's scope (plain data: structuredClone cost a tenth of a create). */
+export const copyScope = (scope: KeyScope): KeyScope => ({
   grants: scope.grants.map((grant) => ({ ...grant })),
   accountActions: [...scope.accountActions],
 })
@@ -249,8 +249,8 @@ const newSecret = (ids: Ids, shape: KeyShape) =>
 /** How close two uses of a key may be for the later one to go unrecorded. */
 const KEY_USE_RESOLUTION_MS = 1000
 
-// A stored key is frozen: its view (every listing shows one per key) is made once and shared.
-const view = memoByIdentity((key: AccessKey): AccessKeyView => {
+/** A key without its secret. A stored key is frozen: its view (every listing shows one per key) is made once and shared. */
+export const keyView = memoByIdentity((key: AccessKey): AccessKeyView => {
   const { secret: _secret, ...rest } = key
   return Object.freeze(rest)
 })

@@ -1,4 +1,12 @@
-import { type AccessKeyView, insertAccessKey, type KeyFilter, type NewAccessKey, requireKey } from './access-keys.js'
+import {
+  type AccessKeyView,
+  copyScope,
+  insertAccessKey,
+  type KeyFilter,
+  keyView,
+  type NewAccessKey,
+  requireKey,
+} from './access-keys.js'
 import { type CoreContext, nowIso } from './context.js'
 import { EmulatorError, echo } from './errors.js'
 import type { AccessKey, KeyScope, ManagedPolicy, State } from './model.js'
@@ -65,12 +73,11 @@ export function keyAccessOps(ctx: CoreContext) {
         })
         const kept = (current.policyIds ?? []).filter((id) => !detach.includes(id))
         const updated = withPolicyIds(
-          { ...current, ...(change.scope && { scope: structuredClone(change.scope) }), updatedAt: nowIso(ctx) },
+          { ...current, ...(change.scope && { scope: copyScope(change.scope) }), updatedAt: nowIso(ctx) },
           unique([...kept, ...attach]),
         )
         put('accessKeys', current.id, updated)
-        const { secret: _secret, ...view } = updated
-        return view
+        return keyView(updated)
       })
     },
 
